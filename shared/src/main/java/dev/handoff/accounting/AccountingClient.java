@@ -1,0 +1,38 @@
+package dev.handoff.accounting;
+
+import dev.handoff.domain.TaxCategory;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Port to the accounting system for one organisation (a Xero tenant). Implementations speak the vendor's
+ * HTTP API and throw the exceptions in {@code dev.handoff.error}. Any element the vendor rejects with
+ * validation errors is a {@code DataException}, never a success.
+ */
+public interface AccountingClient {
+
+    /** Finds the contact whose contact number equals the CRM company id. */
+    Optional<AccountingContact> findContactByNumber(String contactNumber);
+
+    /** Finds contacts, archived included, whose tax (VAT) number equals the given one. */
+    List<AccountingContact> findContactsByTaxNumber(String taxNumber);
+
+    /** Finds contacts, archived included, whose name matches the search term. */
+    List<AccountingContact> findContactsByName(String name);
+
+    AccountingContact createContact(ContactRequest request);
+
+    /** Sets the contact number on an existing contact, writing no other field. */
+    AccountingContact setContactNumber(String contactId, String contactNumber);
+
+    /** Creates the invoice; {@code idempotencyKey} is sent as the vendor's idempotency key and must not be blank. */
+    AccountingInvoice createInvoice(InvoiceRequest request, String idempotencyKey);
+
+    /** Finds invoices whose reference equals the given one exactly. */
+    List<AccountingInvoice> findInvoicesByReference(String reference);
+
+    AccountingInvoice getInvoice(String invoiceId);
+
+    /** Returns the organisation's tax type code for a category, for example {@code OUTPUT3} for STANDARD. */
+    String taxTypeFor(TaxCategory category);
+}
