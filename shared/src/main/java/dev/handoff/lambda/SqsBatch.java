@@ -1,0 +1,60 @@
+package dev.handoff.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.handoff.error.HandoffException;
+import dev.handoff.message.Json;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one unit of work per SQS record and reports failed records as batch item failures, so one bad
+ * message never sinks its batch. Needs {@code ReportBatchItemFailures} on the event source mapping. A failed
+ * record becomes visible again after the visibility timeout and moves to the dead-letter queue after
+ * {@code maxReceiveCount} receives.
+ */
+public final class SqsBatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsBatch.class);
+
+    private SqsBatch() {
+    }
+
+    public static <T, R extends Enum<R>> SQSBatchResponse process(SQSEvent event, Class<T> messageType,
+            Function<T, R> work, Class<R> outcomeType) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        Map<R, Integer> outcomes = new EnumMap<>(outcomeType);
+        List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+
+        for (SQSEvent.SQSMessage record : records) {
+            MDC.put("messageId", record.getMessageId());
+            try {
+                T message = Json.read(record.getBody(), messageType);
+                outcomes.merge(work.apply(message), 1, Integer::sum);
+            } catch (HandoffException e) {
+                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+                LOG.warn("Message {} failed ({}, {}): {}", record.getMessageId(), e.failureClass(),
+                        e.getClass().getSimpleName(), safeMessage(e));
+            } catch (RuntimeException e) {
+                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+                LOG.error("Message {} failed with an unexpected {}", record.getMessageId(), e.getClass().getName(), e);
+            } finally {
+                MDC.remove("messageId");
+            }
+        }
+
+        LOG.info("Batch of {} processed: outcomes {}, failed {}", records.size(), outcomes, failures.size());
+        return new SQSBatchResponse(failures);
+    }
+
+    /** Data errors may quote remote validation messages that echo customer data, so only their class is logged. */
+    private static String safeMessage(HandoffException e) {
+        return e.failureClass() == dev.handoff.error.FailureClass.DATA ? "(data error; see the ledger)" : e.getMessage();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.handoff.message;
+
+/** Invoice-request queue message: the handoff whose customer is ready. */
+public record InvoiceRequestMessage(String handoffKey) {
+
+    public InvoiceRequestMessage {
+        DealWonMessage.requireText(handoffKey, "handoffKey");
+    }
+}

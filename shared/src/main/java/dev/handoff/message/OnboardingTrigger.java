@@ -1,0 +1,20 @@
+package dev.handoff.message;
+
+/**
+ * The onboarding trigger sent to the onboarding FIFO queue once finance conditions are met. Carries ids and
+ * statuses only; the consumer reads anything else from the CRM. {@code triggerId} is also the queue's
+ * deduplication id.
+ */
+public record OnboardingTrigger(
+        String triggerId,
+        String handoffKey,
+        String crm,
+        String accountId,
+        String dealId,
+        String tenantId,
+        String invoiceId,
+        String invoiceNumber,
+        String paymentStatus,
+        String condition,
+        String triggeredAt) {
+}

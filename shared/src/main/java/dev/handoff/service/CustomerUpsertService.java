@@ -1,0 +1,245 @@
+package dev.handoff.service;
+
+import dev.handoff.accounting.AccountingClient;
+import dev.handoff.accounting.AccountingContact;
+import dev.handoff.config.WonStages;
+import dev.handoff.crm.CrmClient;
+import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.CrmLineItem;
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.error.DataException;
+import dev.handoff.error.NotFoundException;
+import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.HandoffChange;
+import dev.handoff.ledger.HandoffChange.Attribute;
+import dev.handoff.ledger.Ledger;
+import dev.handoff.message.DealWonMessage;
+import dev.handoff.message.InvoiceRequestMessage;
+import dev.handoff.message.QueuePublisher;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the won deal's company a finance-ready customer in the accounting system, then asks for the
+ * invoice. Safe to run again for the same deal: each step checks the ledger first.
+ *
+ * <p>The contact is matched in this order, so an existing customer is never created twice: the ledger's
+ * link, the contact number (the CRM company id), the VAT number, then the exact normalised name. A match
+ * that is archived, ambiguous, or carries a different VAT number blocks the handoff for a person to decide.
+ */
+public final class CustomerUpsertService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CustomerUpsertService.class);
+
+    private final Ledger ledger;
+    private final CrmClient crm;
+    private final AccountingClient accounting;
+    private final QueuePublisher queue;
+    private final HandoffBlocker blocker;
+    private final WonStages wonStages;
+    private final String tenantId;
+    private final String invoiceQueueUrl;
+    private final Clock clock;
+    private final CustomerMapper mapper = new CustomerMapper();
+
+    public CustomerUpsertService(Ledger ledger, CrmClient crm, AccountingClient accounting, QueuePublisher queue,
+            HandoffBlocker blocker, WonStages wonStages, String tenantId, String invoiceQueueUrl, Clock clock) {
+        this.ledger = ledger;
+        this.crm = crm;
+        this.accounting = accounting;
+        this.queue = queue;
+        this.blocker = blocker;
+        this.wonStages = wonStages;
+        this.tenantId = tenantId;
+        this.invoiceQueueUrl = invoiceQueueUrl;
+        this.clock = clock;
+    }
+
+    /** Outcome of one message, for the handler's summary log. */
+    public enum Outcome { CUSTOMER_READY, BLOCKED, ALREADY_DONE }
+
+    public Outcome process(DealWonMessage message) {
+        HandoffKey key = HandoffKey.parse(message.handoffKey());
+        Handoff handoff = ledger.openHandoff(key, tenantId, message.eventKey(), now());
+
+        if (handoff.state() == HandoffState.CUSTOMER_READY
+                || (handoff.state() == HandoffState.BLOCKED && handoff.resumeState() == HandoffState.CUSTOMER_READY)) {
+            // The customer is linked: either the last attempt died before the invoice request was sent, or the
+            // invoice step was blocked and the deal was won again after the fix.
+            requestInvoice(key);
+            return Outcome.CUSTOMER_READY;
+        }
+        if (!isStartable(handoff)) {
+            LOG.info("Handoff {} is already at {}; deal-won message {} needs no work", key, handoff.state(), message.eventKey());
+            return Outcome.ALREADY_DONE;
+        }
+
+        CrmDeal deal;
+        try {
+            deal = crm.readDeal(key.dealId());
+        } catch (NotFoundException e) {
+            blocker.block(handoff, HandoffState.RECEIVED, List.of("deal"),
+                    "The deal was not found in the CRM; it may have been deleted or merged.");
+            return Outcome.BLOCKED;
+        }
+
+        List<CustomerMapper.Problem> problems = new ArrayList<>();
+        if (!wonStages.isWon(deal.pipeline(), deal.stage())) {
+            problems.add(new CustomerMapper.Problem("deal.dealstage",
+                    "the deal is no longer in a won stage; move it back to won if it was won"));
+        }
+        problems.addAll(lineItemProblems(deal));
+        CustomerMapper.Result mapped = mapper.map(deal);
+        problems.addAll(mapped.problems());
+        if (!problems.isEmpty()) {
+            blockForProblems(handoff, problems);
+            return Outcome.BLOCKED;
+        }
+
+        Optional<String> contactId;
+        try {
+            contactId = findOrCreateContact(mapped.customer(), handoff);
+        } catch (DataException e) {
+            // The accounting system rejected the contact; its message is stored for finance, never logged.
+            blocker.block(handoff, HandoffState.RECEIVED, e.fields().isEmpty() ? List.of("company") : e.fields(),
+                    "The accounting system rejected the customer: " + e.getMessage());
+            return Outcome.BLOCKED;
+        }
+        if (contactId.isEmpty()) {
+            return Outcome.BLOCKED;
+        }
+
+        Handoff current = ledger.find(key).orElseThrow();
+        ledger.transition(current, HandoffState.CUSTOMER_READY,
+                HandoffChange.none().set(Attribute.CUSTOMER_ID, contactId.get()).set(Attribute.TENANT_ID, tenantId)
+                        .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE),
+                now());
+        requestInvoice(key);
+        return Outcome.CUSTOMER_READY;
+    }
+
+    private boolean isStartable(Handoff handoff) {
+        if (handoff.state() == HandoffState.RECEIVED) {
+            return true;
+        }
+        return handoff.state() == HandoffState.BLOCKED
+                && (handoff.resumeState() == null || handoff.resumeState() == HandoffState.RECEIVED);
+    }
+
+    private Optional<String> findOrCreateContact(FinanceCustomer customer, Handoff handoff) {
+        String companyId = customer.crmCompanyId();
+        HandoffKey key = handoff.key();
+
+        Optional<String> linked = ledger.findCustomerLink(key.crm(), key.accountId(), companyId, tenantId);
+        if (linked.isPresent()) {
+            return linked;
+        }
+
+        Optional<AccountingContact> byNumber = accounting.findContactByNumber(companyId);
+        if (byNumber.isPresent()) {
+            return link(key, companyId, byNumber.get(), "contact number");
+        }
+
+        if (customer.vatNumber() != null) {
+            List<AccountingContact> byVat = accounting.findContactsByTaxNumber(customer.vatNumber());
+            List<AccountingContact> active = byVat.stream().filter(contact -> !contact.isArchived()).toList();
+            if (active.size() == 1) {
+                return adopt(key, companyId, active.get(0), "VAT number");
+            }
+            if (active.size() > 1) {
+                return blockForMatch(handoff, "More than one accounting contact has this company's VAT number; "
+                        + "finance must merge them or link the right one.");
+            }
+            if (!byVat.isEmpty()) {
+                return blockForMatch(handoff, "The only accounting contact with this VAT number is archived; "
+                        + "finance must restore it or confirm a new customer.");
+            }
+        }
+
+        List<AccountingContact> byName = accounting.findContactsByName(customer.legalName());
+        if (!byName.isEmpty()) {
+            List<AccountingContact> active = byName.stream().filter(contact -> !contact.isArchived()).toList();
+            if (active.size() == 1 && sameOrMissingVat(active.get(0), customer)) {
+                return adopt(key, companyId, active.get(0), "name");
+            }
+            if (active.isEmpty()) {
+                return blockForMatch(handoff, "The only accounting contact with this name is archived; "
+                        + "finance must restore it or confirm a new customer.");
+            }
+            return blockForMatch(handoff, "An accounting contact with this name exists with another VAT number "
+                    + "or more than once (possible duplicate customer); finance must decide whether to merge.");
+        }
+
+        AccountingContact created = accounting.createContact(customer.toContactRequest());
+        ledger.appendEvent(key, "customer", "created", "contact " + created.contactId(), now());
+        return link(key, companyId, created, "created");
+    }
+
+    private static boolean sameOrMissingVat(AccountingContact contact, FinanceCustomer customer) {
+        return contact.taxNumber() == null || contact.taxNumber().isBlank() || customer.vatNumber() == null
+                || contact.taxNumber().replace(" ", "").equals(customer.vatNumber());
+    }
+
+    /** Links a contact found by VAT number or name, and writes the CRM company id as its contact number. */
+    private Optional<String> adopt(HandoffKey key, String companyId, AccountingContact contact, String matchedBy) {
+        if (contact.contactNumber() == null || contact.contactNumber().isBlank()) {
+            accounting.setContactNumber(contact.contactId(), companyId);
+        }
+        return link(key, companyId, contact, matchedBy);
+    }
+
+    private Optional<String> link(HandoffKey key, String companyId, AccountingContact contact, String matchedBy) {
+        ledger.putCustomerLink(key.crm(), key.accountId(), companyId, tenantId, contact.contactId(), now());
+        ledger.appendEvent(key, "customer", "linked", "contact " + contact.contactId() + " by " + matchedBy, now());
+        return Optional.of(contact.contactId());
+    }
+
+    private Optional<String> blockForMatch(Handoff handoff, String reason) {
+        Handoff current = ledger.find(handoff.key()).orElse(handoff);
+        blocker.block(current, HandoffState.RECEIVED, List.of("company"), reason);
+        return Optional.empty();
+    }
+
+    private void blockForProblems(Handoff handoff, List<CustomerMapper.Problem> problems) {
+        List<String> fields = problems.stream().map(CustomerMapper.Problem::field).toList();
+        StringBuilder reason = new StringBuilder("Missing or invalid deal data: ");
+        for (int i = 0; i < problems.size(); i++) {
+            CustomerMapper.Problem problem = problems.get(i);
+            reason.append(i == 0 ? "" : "; ").append(problem.field()).append(" (").append(problem.fix()).append(')');
+        }
+        blocker.block(handoff, HandoffState.RECEIVED, fields, reason.append('.').toString());
+    }
+
+    private static List<CustomerMapper.Problem> lineItemProblems(CrmDeal deal) {
+        List<CustomerMapper.Problem> problems = new ArrayList<>();
+        if (deal.lineItems().isEmpty()) {
+            problems.add(new CustomerMapper.Problem("deal.line_items", "add the products sold as line items on the deal"));
+        }
+        for (CrmLineItem item : deal.lineItems()) {
+            if (item.quantity() == null || item.quantity().signum() <= 0) {
+                problems.add(new CustomerMapper.Problem("line_item." + item.id() + ".quantity", "enter a quantity above zero"));
+            }
+            if (item.unitPrice() == null || item.unitPrice().compareTo(BigDecimal.ZERO) < 0) {
+                problems.add(new CustomerMapper.Problem("line_item." + item.id() + ".price", "enter a unit price of zero or more"));
+            }
+        }
+        return problems;
+    }
+
+    private void requestInvoice(HandoffKey key) {
+        queue.send(invoiceQueueUrl, new InvoiceRequestMessage(key.value()), Map.of("handoffKey", key.value()));
+        ledger.appendEvent(key, "invoice", "requested", "", now());
+    }
+
+    private Instant now() {
+        return Instant.now(clock);
+    }
+}

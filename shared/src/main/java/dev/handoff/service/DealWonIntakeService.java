@@ -1,0 +1,143 @@
+package dev.handoff.service;
+
+import dev.handoff.config.WonStages;
+import dev.handoff.crm.hubspot.HubSpotSignatureVerifier;
+import dev.handoff.crm.hubspot.HubSpotWebhookEvent;
+import dev.handoff.crm.hubspot.HubSpotWebhookParser;
+import dev.handoff.crm.hubspot.MalformedWebhookException;
+import dev.handoff.crm.hubspot.SignatureCheck;
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.ledger.DeliveryOutcome;
+import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.Ledger;
+import dev.handoff.message.DealWonMessage;
+import dev.handoff.message.QueuePublisher;
+import dev.handoff.observability.Metrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts a HubSpot webhook delivery: verifies its signature, keeps deal stage changes into a won stage,
+ * records each event in the ledger, and enqueues one message per deal. It does no CRM or accounting work, so
+ * it answers well inside HubSpot's timeout and HubSpot has no reason to re-send.
+ *
+ * <p>Answers: 401 for a bad signature or stale timestamp, 400 for a body that is not a valid delivery,
+ * 200 otherwise (also for repeats, which are no-ops). A failure to reach the ledger or SQS is a 500, so
+ * HubSpot retries the delivery; the ledger remembers which events were enqueued, so a retry enqueues
+ * only what is missing.
+ */
+public final class DealWonIntakeService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DealWonIntakeService.class);
+
+    /** How long delivery records are kept for recognising repeats; HubSpot retries for about a day. */
+    static final Duration DELIVERY_TTL = Duration.ofDays(7);
+
+    private final HubSpotSignatureVerifier verifier;
+    private final HubSpotWebhookParser parser = new HubSpotWebhookParser();
+    private final Ledger ledger;
+    private final QueuePublisher queue;
+    private final WonStages wonStages;
+    private final String tenantId;
+    private final String portalId;
+    private final String dealWonQueueUrl;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    public DealWonIntakeService(HubSpotSignatureVerifier verifier, Ledger ledger, QueuePublisher queue, WonStages wonStages,
+            String tenantId, String portalId, String dealWonQueueUrl, Metrics metrics, Clock clock) {
+        this.verifier = verifier;
+        this.ledger = ledger;
+        this.queue = queue;
+        this.wonStages = wonStages;
+        this.tenantId = tenantId;
+        this.portalId = portalId;
+        this.dealWonQueueUrl = dealWonQueueUrl;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public WebhookResponse handle(WebhookRequest request) {
+        if (request.body().length > HubSpotWebhookParser.MAX_BODY_BYTES) {
+            return WebhookResponse.message(400, "Request body is larger than " + HubSpotWebhookParser.MAX_BODY_BYTES + " bytes");
+        }
+        SignatureCheck check = verifier.verify(request.method(), request.publicUri(), request.headers(), request.body());
+        if (!check.isValid()) {
+            metrics.increment("hubspot.signature.invalid");
+            LOG.warn("HubSpot webhook rejected: {}", check.message());
+            return WebhookResponse.message(401, "Invalid signature: " + check.message());
+        }
+
+        List<HubSpotWebhookEvent> events;
+        try {
+            events = parser.parse(request.body());
+        } catch (MalformedWebhookException e) {
+            metrics.increment("hubspot.webhook.malformed");
+            LOG.warn("HubSpot webhook rejected as malformed: {}", e.getMessage());
+            return WebhookResponse.message(400, e.getMessage());
+        }
+
+        Map<HandoffKey, HubSpotWebhookEvent> wonByDeal = new LinkedHashMap<>();
+        for (HubSpotWebhookEvent event : events) {
+            if (!portalId.equals(Long.toString(event.portalId()))) {
+                LOG.warn("HubSpot event {} is for portal {}, not this deployment's; ignored", event.eventId(), event.portalId());
+                continue;
+            }
+            if (isMoveIntoWonStage(event)) {
+                wonByDeal.putIfAbsent(HandoffKey.hubspot(Long.toString(event.portalId()), Long.toString(event.objectId())), event);
+            }
+        }
+
+        Instant now = Instant.now(clock);
+        List<QueuePublisher.Outgoing> messages = new ArrayList<>();
+        List<HubSpotWebhookEvent> toConfirm = new ArrayList<>();
+        int duplicates = 0;
+        for (Map.Entry<HandoffKey, HubSpotWebhookEvent> entry : wonByDeal.entrySet()) {
+            HandoffKey key = entry.getKey();
+            HubSpotWebhookEvent event = entry.getValue();
+            DeliveryOutcome outcome = ledger.recordDelivery("hubspot", event.deliveryKey(), key, now, DELIVERY_TTL);
+            if (outcome == DeliveryOutcome.DUPLICATE_ENQUEUED) {
+                duplicates++;
+                LOG.info("duplicate_delivery {} for handoff {}", event.deliveryKey(), key);
+                continue;
+            }
+            Handoff handoff = ledger.openHandoff(key, tenantId, event.deliveryKey(), now);
+            toConfirm.add(event);
+            if (needsWork(handoff)) {
+                messages.add(new QueuePublisher.Outgoing(new DealWonMessage(key.value(), event.deliveryKey(), event.occurredAt()),
+                        Map.of("eventKey", event.deliveryKey(), "handoffKey", key.value())));
+            } else {
+                duplicates++;
+                LOG.info("Handoff {} is already at {}; won event {} needs no work", key, handoff.state(), event.deliveryKey());
+            }
+        }
+
+        queue.sendAll(dealWonQueueUrl, messages);
+        for (HubSpotWebhookEvent event : toConfirm) {
+            ledger.markDeliveryEnqueued("hubspot", event.deliveryKey(), now);
+        }
+        metrics.add("hubspot.deals.accepted", messages.size());
+        LOG.info("HubSpot delivery: {} events, {} deals enqueued, {} repeats", events.size(), messages.size(), duplicates);
+        return WebhookResponse.message(200, "Accepted " + messages.size() + " deal(s); " + duplicates + " repeat(s); "
+                + (events.size() - wonByDeal.size()) + " event(s) not for a won stage");
+    }
+
+    private boolean isMoveIntoWonStage(HubSpotWebhookEvent event) {
+        return "deal.propertyChange".equals(event.subscriptionType())
+                && "dealstage".equals(event.propertyName())
+                && wonStages.isWonStageInAnyPipeline(event.propertyValue());
+    }
+
+    /** A new handoff, or a blocked one that sales has fixed and moved to won again. */
+    private static boolean needsWork(Handoff handoff) {
+        return handoff.state() == HandoffState.RECEIVED || handoff.state() == HandoffState.BLOCKED;
+    }
+}

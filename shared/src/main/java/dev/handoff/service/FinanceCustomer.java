@@ -1,0 +1,27 @@
+package dev.handoff.service;
+
+import dev.handoff.accounting.ContactRequest;
+import dev.handoff.domain.Address;
+
+/**
+ * The customer as finance needs it, mapped from the deal's primary company. {@link #toString()} shows only
+ * the CRM company id.
+ */
+public record FinanceCustomer(
+        String crmCompanyId,
+        String legalName,
+        String vatNumber,
+        String registrationNumber,
+        String billingEmail,
+        Address billingAddress) {
+
+    /** The contact Handoff writes to the accounting system; the contact number is the CRM company id. */
+    public ContactRequest toContactRequest() {
+        return new ContactRequest(crmCompanyId, legalName, vatNumber, registrationNumber, billingEmail, billingAddress);
+    }
+
+    @Override
+    public String toString() {
+        return "FinanceCustomer[crmCompanyId=" + crmCompanyId + "]";
+    }
+}

@@ -1,0 +1,184 @@
+package dev.handoff.service;
+
+import dev.handoff.accounting.AccountingClient;
+import dev.handoff.accounting.AccountingInvoice;
+import dev.handoff.accounting.InvoiceRequest;
+import dev.handoff.crm.CrmClient;
+import dev.handoff.crm.CrmDeal;
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.domain.PaymentStatus;
+import dev.handoff.domain.TaxCategory;
+import dev.handoff.error.DataException;
+import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.HandoffChange;
+import dev.handoff.ledger.HandoffChange.Attribute;
+import dev.handoff.ledger.Ledger;
+import dev.handoff.message.InvoiceRequestMessage;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raises the sales invoice for a handoff whose customer is ready, exactly once.
+ *
+ * <p>Before calling the accounting system the service records INVOICE_IN_FLIGHT with the idempotency key.
+ * A call that timed out may still have created the invoice, so a later attempt that finds the handoff in
+ * flight first looks the invoice up by its reference and adopts it; only if none exists does it create
+ * again, with the same idempotency key.
+ */
+public final class InvoiceCreationService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InvoiceCreationService.class);
+
+    private final Ledger ledger;
+    private final CrmClient crm;
+    private final AccountingClient accounting;
+    private final InvoiceDrafter drafter;
+    private final CrmStatusWriter crmStatus;
+    private final HandoffBlocker blocker;
+    private final Map<TaxCategory, BigDecimal> vatRates;
+    private final Clock clock;
+
+    public InvoiceCreationService(Ledger ledger, CrmClient crm, AccountingClient accounting, InvoiceDrafter drafter,
+            CrmStatusWriter crmStatus, HandoffBlocker blocker, BigDecimal standardVatRate, Clock clock) {
+        this.ledger = ledger;
+        this.crm = crm;
+        this.accounting = accounting;
+        this.drafter = drafter;
+        this.crmStatus = crmStatus;
+        this.blocker = blocker;
+        this.vatRates = Map.of(TaxCategory.STANDARD, standardVatRate, TaxCategory.ZERO_RATED, BigDecimal.ZERO,
+                TaxCategory.ZERO_RATED_EXPORT, BigDecimal.ZERO, TaxCategory.EXEMPT, BigDecimal.ZERO);
+        this.clock = clock;
+    }
+
+    /** Outcome of one message, for the handler's summary log. */
+    public enum Outcome { INVOICED, ADOPTED, BLOCKED, ALREADY_DONE, NOT_READY }
+
+    public Outcome process(InvoiceRequestMessage message) {
+        HandoffKey key = HandoffKey.parse(message.handoffKey());
+        Optional<Handoff> found = ledger.find(key);
+        if (found.isEmpty()) {
+            throw new DataException("Invoice request for unknown handoff " + key, List.of("handoffKey"));
+        }
+        Handoff handoff = found.get();
+
+        switch (handoff.state()) {
+            case CUSTOMER_READY:
+                return createInvoice(handoff, false);
+            case INVOICE_IN_FLIGHT:
+                return createInvoice(handoff, true);
+            case BLOCKED:
+                if (handoff.resumeState() == HandoffState.CUSTOMER_READY) {
+                    return createInvoice(handoff, false);
+                }
+                LOG.info("Handoff {} is blocked before the invoice step; invoice request ignored", key);
+                return Outcome.NOT_READY;
+            case INVOICED, PARTIALLY_PAID, PAID, ONBOARDING_PENDING, ONBOARDING_SENT:
+                // The invoice exists; make sure the CRM heard about it, in case the last attempt died first.
+                crmStatus.writeInvoiceStatus(handoff);
+                return Outcome.ALREADY_DONE;
+            default:
+                LOG.info("Handoff {} is at {}; invoice request ignored", key, handoff.state());
+                return Outcome.NOT_READY;
+        }
+    }
+
+    private Outcome createInvoice(Handoff handoff, boolean alreadyInFlight) {
+        HandoffKey key = handoff.key();
+        CrmDeal deal = crm.readDeal(key.dealId());
+        InvoiceRequest request = drafter.draft(key, deal, handoff.customerId(), handoff.createdAt());
+        String idempotencyKey = InvoiceDrafter.idempotencyKey(key);
+
+        Handoff inFlight = handoff;
+        Optional<AccountingInvoice> existing = Optional.empty();
+        if (alreadyInFlight) {
+            existing = findCreatedInvoice(request.reference());
+        } else {
+            inFlight = ledger.transition(handoff, HandoffState.INVOICE_IN_FLIGHT, HandoffChange.none()
+                    .set(Attribute.INVOICE_IDEMPOTENCY_KEY, idempotencyKey)
+                    .set(Attribute.INVOICE_IN_FLIGHT_SINCE, Instant.now(clock))
+                    .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE),
+                    Instant.now(clock));
+        }
+
+        AccountingInvoice invoice;
+        Outcome outcome;
+        if (existing.isPresent()) {
+            invoice = existing.get();
+            outcome = Outcome.ADOPTED;
+            ledger.appendEvent(key, "invoice", "adopted", "invoice " + invoice.invoiceId() + " found by reference", Instant.now(clock));
+        } else {
+            try {
+                invoice = accounting.createInvoice(request, idempotencyKey);
+            } catch (DataException e) {
+                blocker.block(inFlight, HandoffState.CUSTOMER_READY, e.fields().isEmpty() ? List.of("invoice") : e.fields(),
+                        "The accounting system rejected the invoice: " + e.getMessage());
+                return Outcome.BLOCKED;
+            }
+            outcome = Outcome.INVOICED;
+            ledger.appendEvent(key, "invoice", "created", "invoice " + invoice.invoiceId(), Instant.now(clock));
+        }
+
+        reconcile(key, request, invoice);
+        ledger.putInvoiceIndex(handoff.tenantId(), invoice.invoiceId(), key, Instant.now(clock));
+        Handoff invoiced = ledger.transition(inFlight, HandoffState.INVOICED, invoiceAttributes(invoice), Instant.now(clock));
+        crmStatus.writeInvoiceStatus(invoiced);
+        return outcome;
+    }
+
+    /** An invoice this handoff created earlier, identified by the deal reference; voided or deleted ones do not count. */
+    private Optional<AccountingInvoice> findCreatedInvoice(String reference) {
+        return accounting.findInvoicesByReference(reference).stream()
+                .filter(invoice -> reference.equals(invoice.reference()))
+                .filter(invoice -> !isCancelled(invoice))
+                .findFirst();
+    }
+
+    private static boolean isCancelled(AccountingInvoice invoice) {
+        String status = invoice.status() == null ? "" : invoice.status().toUpperCase(Locale.ROOT);
+        return status.equals("VOIDED") || status.equals("DELETED");
+    }
+
+    /** Compares the accounting system's total with the one computed from the CRM lines and records any difference. */
+    private void reconcile(HandoffKey key, InvoiceRequest request, AccountingInvoice invoice) {
+        BigDecimal expected = InvoiceDrafter.expectedTotal(request, vatRates);
+        if (invoice.total() != null && invoice.total().compareTo(expected) != 0) {
+            ledger.appendEvent(key, "reconciliation", "mismatch",
+                    "expected total " + expected.toPlainString() + ", accounting total " + invoice.total().toPlainString(),
+                    Instant.now(clock));
+            LOG.warn("Handoff {} invoice {} total differs from the CRM lines", key, invoice.invoiceId());
+        }
+    }
+
+    static HandoffChange invoiceAttributes(AccountingInvoice invoice) {
+        HandoffChange change = HandoffChange.none()
+                .set(Attribute.INVOICE_ID, invoice.invoiceId())
+                .set(Attribute.PAYMENT_STATUS, PaymentStatus.of(invoice).name());
+        if (invoice.invoiceNumber() != null) {
+            change.set(Attribute.INVOICE_NUMBER, invoice.invoiceNumber());
+        }
+        if (invoice.status() != null) {
+            change.set(Attribute.INVOICE_STATUS, invoice.status());
+        }
+        if (invoice.currencyCode() != null) {
+            change.set(Attribute.CURRENCY, invoice.currencyCode());
+        }
+        setAmount(change, Attribute.INVOICE_TOTAL, invoice.total());
+        setAmount(change, Attribute.AMOUNT_DUE, invoice.amountDue());
+        setAmount(change, Attribute.AMOUNT_PAID, invoice.amountPaid());
+        setAmount(change, Attribute.AMOUNT_CREDITED, invoice.amountCredited());
+        return change;
+    }
+
+    private static void setAmount(HandoffChange change, Attribute attribute, BigDecimal amount) {
+        change.set(attribute, amount == null ? BigDecimal.ZERO.setScale(2) : amount);
+    }
+}

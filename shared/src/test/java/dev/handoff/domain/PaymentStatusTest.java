@@ -1,0 +1,48 @@
+package dev.handoff.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.handoff.accounting.AccountingInvoice;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class PaymentStatusTest {
+
+    @Test
+    void authorisedWithPaymentAndCreditNoteIsPartiallyPaid() {
+        AccountingInvoice invoice = invoice("AUTHORISED", "11500.00", "5000.00", "1500.00", "5000.00");
+
+        assertThat(PaymentStatus.of(invoice)).isEqualTo(PaymentStatus.PARTIALLY_PAID);
+        assertThat(PaymentStatus.settledFraction(invoice)).isEqualByComparingTo("0.5652");
+    }
+
+    @Test
+    void authorisedWithNothingPaidIsAuthorised() {
+        assertThat(PaymentStatus.of(invoice("AUTHORISED", "11500.00", "0.00", "0.00", "11500.00"))).isEqualTo(PaymentStatus.AUTHORISED);
+    }
+
+    @Test
+    void paidStatusOrNothingDueIsPaid() {
+        assertThat(PaymentStatus.of(invoice("PAID", "11500.00", "11500.00", "0.00", "0.00"))).isEqualTo(PaymentStatus.PAID);
+        assertThat(PaymentStatus.of(invoice("AUTHORISED", "11500.00", "10000.00", "1500.00", "0.00"))).isEqualTo(PaymentStatus.PAID);
+    }
+
+    @Test
+    void voidedAndDeletedAreVoided() {
+        assertThat(PaymentStatus.of(invoice("VOIDED", "11500.00", "0.00", "0.00", "0.00"))).isEqualTo(PaymentStatus.VOIDED);
+        assertThat(PaymentStatus.of(invoice("DELETED", "11500.00", "0.00", "0.00", "0.00"))).isEqualTo(PaymentStatus.VOIDED);
+    }
+
+    @Test
+    void unknownStatusIsRejected() {
+        assertThatThrownBy(() -> PaymentStatus.of(invoice("ARCHIVED", "1.00", "0", "0", "1.00")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ARCHIVED");
+    }
+
+    private static AccountingInvoice invoice(String status, String total, String paid, String credited, String due) {
+        return new AccountingInvoice("8e2b1c44-0000-4000-8000-000000000001", "INV-0001", "HS-48000000001", status, "ZAR",
+                null, null, new BigDecimal(total), new BigDecimal(due), new BigDecimal(paid), new BigDecimal(credited), null);
+    }
+}
