@@ -1,0 +1,493 @@
+package dev.handoff.accounting.xero;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.handoff.accounting.AccountingClient;
+import dev.handoff.accounting.AccountingContact;
+import dev.handoff.accounting.AccountingInvoice;
+import dev.handoff.accounting.ContactRequest;
+import dev.handoff.accounting.InvoiceLine;
+import dev.handoff.accounting.InvoiceRequest;
+import dev.handoff.domain.TaxCategory;
+import dev.handoff.error.ConfigurationException;
+import dev.handoff.error.DataException;
+import dev.handoff.error.RetryableException;
+import dev.handoff.http.HttpFailures;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link AccountingClient} for one Xero organisation over the Accounting API 2.0. Every call sends
+ * {@code Authorization: Bearer}, {@code xero-tenant-id} and {@code Accept: application/json}. Creates use
+ * {@code PUT} with {@code summarizeErrors=false} and an {@code Idempotency-Key}, and every returned element is
+ * checked for validation errors.
+ *
+ * <p>Failures: validation errors (per element, or a 400 ValidationException) become {@link DataException}
+ * carrying Xero's messages, with the contact's name, e-mail address and tax number replaced by placeholders.
+ * Those messages are meant for the finance staff who fix the record, so callers may store them but must not
+ * log them. 429 becomes {@link RetryableException} with Xero's {@code Retry-After}. Timeouts and connection
+ * failures are retryable too, and other statuses are classified by {@link HttpFailures}.
+ *
+ * @see <a href="https://github.com/XeroAPI/Xero-OpenAPI">Xero's OpenAPI description of the Accounting API</a>
+ */
+public final class XeroClient implements AccountingClient {
+
+    public static final URI DEFAULT_BASE_URL = URI.create("https://api.xero.com/api.xro/2.0");
+    public static final String DEFAULT_STANDARD_TAX_TYPE = "OUTPUT3";
+    /** South Africa's standard VAT rate in percent, in force since 1 April 2018. */
+    public static final BigDecimal DEFAULT_STANDARD_RATE = new BigDecimal("15.00");
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+
+    private static final Logger LOG = LoggerFactory.getLogger(XeroClient.class);
+    private static final String API = "Xero";
+    /** Values that may be put into a {@code where} filter or a path; free text never is. */
+    private static final Pattern CONTACT_NUMBER = Pattern.compile("^[A-Za-z0-9:_-]{1,50}$");
+    private static final Pattern TAX_NUMBER = Pattern.compile("^\\d{10}$");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+    private final HttpClient http;
+    private final URI baseUrl;
+    private final String tenantId;
+    private final Supplier<String> accessToken;
+    private final Duration requestTimeout;
+    private final XeroTaxTypeSelector taxTypeSelector;
+    private final XeroJson json = new XeroJson();
+    private final Object taxRatesLock = new Object();
+    private volatile List<XeroTaxRate> taxRates;
+
+    private XeroClient(Builder builder) {
+        this.baseUrl = stripTrailingSlash(builder.baseUrl);
+        this.tenantId = builder.tenantId;
+        this.accessToken = builder.accessToken;
+        this.requestTimeout = builder.requestTimeout;
+        this.taxTypeSelector = new XeroTaxTypeSelector(builder.standardTaxType, builder.standardRate);
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(builder.connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** Starts a client for one tenant; {@code accessToken} is asked for a current OAuth 2.0 token on every call. */
+    public static Builder builder(String tenantId, Supplier<String> accessToken) {
+        return new Builder(tenantId, accessToken);
+    }
+
+    @Override
+    public Optional<AccountingContact> findContactByNumber(String contactNumber) {
+        requireContactNumber(contactNumber);
+
+        HttpResponse<String> response = send(get("/Contacts/" + encode(contactNumber)), "find contact by number", true);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+
+        // The same path also accepts a ContactID, so the number is compared before the contact is trusted.
+        return json.contacts(json.read(response.body())).stream()
+                .filter(contact -> contactNumber.equals(contact.contactNumber()))
+                .findFirst();
+    }
+
+    @Override
+    public List<AccountingContact> findContactsByTaxNumber(String taxNumber) {
+        if (taxNumber == null || !TAX_NUMBER.matcher(taxNumber).matches()) {
+            return List.of();
+        }
+
+        String where = "TaxNumber==\"" + taxNumber + "\"";
+        HttpResponse<String> response = send(
+                get("/Contacts?where=" + encode(where) + "&includeArchived=true"), "find contacts by tax number", false);
+
+        return json.contacts(json.read(response.body())).stream()
+                .filter(contact -> taxNumber.equals(contact.taxNumber()))
+                .toList();
+    }
+
+    /**
+     * Searches with Xero's {@code searchTerm} (which also matches first and last names, contact numbers and
+     * e-mail addresses, case-insensitively) and keeps only contacts whose normalised name equals the normalised
+     * input. Normalising lower-cases with the root locale, trims and collapses every run of whitespace to one
+     * space, so "Example  Trading " matches "example trading" but not "Example Trading (Pty) Ltd".
+     */
+    @Override
+    public List<AccountingContact> findContactsByName(String name) {
+        if (name == null || name.isBlank()) {
+            return List.of();
+        }
+
+        HttpResponse<String> response = send(
+                get("/Contacts?searchTerm=" + encode(name.trim()) + "&includeArchived=true"),
+                "find contacts by name", false);
+
+        String wanted = normaliseName(name);
+        return json.contacts(json.read(response.body())).stream()
+                .filter(contact -> contact.name() != null && normaliseName(contact.name()).equals(wanted))
+                .toList();
+    }
+
+    /**
+     * Creates the contact. The idempotency key is {@code contact-create-<contactNumber>-<hash>}, where the hash
+     * covers the request body, so a retry of the same request reuses the key and a corrected request gets a new
+     * one. NOTE: how long Xero keeps a key, and whether it replays a stored rejection, is not documented.
+     */
+    @Override
+    public AccountingContact createContact(ContactRequest request) {
+        Objects.requireNonNull(request, "request");
+        requireContactNumber(request.contactNumber());
+
+        String body = json.contactCreateBody(request);
+        String idempotencyKey = "contact-create-" + request.contactNumber() + "-" + shortHash(body);
+        HttpRequest httpRequest = put("/Contacts?summarizeErrors=false", body, idempotencyKey);
+        HttpResponse<String> response = send(httpRequest, "create contact", false, request);
+
+        JsonNode element = singleElement(json.read(response.body()), "Contacts", "create contact");
+        rejectIfInvalid(element, "ContactID", "create contact", request);
+        return json.contact(element);
+    }
+
+    @Override
+    public AccountingContact setContactNumber(String contactId, String contactNumber) {
+        requireText(contactId, "contactId");
+        requireContactNumber(contactNumber);
+
+        String body = json.contactNumberUpdateBody(contactId, contactNumber);
+        HttpResponse<String> response = send(
+                post("/Contacts/" + encode(contactId), body), "set contact number", false);
+
+        JsonNode element = singleElement(json.read(response.body()), "Contacts", "set contact number");
+        rejectIfInvalid(element, "ContactID", "set contact number", null);
+        return json.contact(element);
+    }
+
+    /**
+     * Creates the invoice with {@code Idempotency-Key: idempotencyKey}, resolving each line's tax category
+     * through {@link #taxTypeFor}. The key is checked before any HTTP call.
+     *
+     * @throws IllegalArgumentException if the key is null, blank or longer than 128 characters
+     */
+    @Override
+    public AccountingInvoice createInvoice(InvoiceRequest request, String idempotencyKey) {
+        if (idempotencyKey == null || idempotencyKey.isBlank()) {
+            throw new IllegalArgumentException("Idempotency key is missing: derive it from the handoff key before creating an invoice");
+        }
+        if (idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new IllegalArgumentException("Idempotency key is " + idempotencyKey.length()
+                    + " characters long; Xero accepts at most " + MAX_IDEMPOTENCY_KEY_LENGTH);
+        }
+        Objects.requireNonNull(request, "request");
+        requireText(request.contactId(), "contactId");
+        Objects.requireNonNull(request.date(), "date");
+        Objects.requireNonNull(request.dueDate(), "dueDate");
+
+        String body = json.invoiceCreateBody(request, (InvoiceLine line) -> taxTypeFor(line.taxCategory()));
+        HttpResponse<String> response = send(
+                put("/Invoices?summarizeErrors=false", body, idempotencyKey), "create invoice", false);
+
+        JsonNode element = singleElement(json.read(response.body()), "Invoices", "create invoice");
+        rejectIfInvalid(element, "InvoiceID", "create invoice", null);
+        return json.invoice(element);
+    }
+
+    /**
+     * Searches with Xero's {@code searchTerm} on GET /Invoices, which matches invoice numbers and references
+     * case-insensitively, and keeps invoices whose reference equals {@code reference} exactly. Invoices of
+     * every status are returned, VOIDED and DELETED included.
+     */
+    @Override
+    public List<AccountingInvoice> findInvoicesByReference(String reference) {
+        requireText(reference, "reference");
+
+        HttpResponse<String> response = send(
+                get("/Invoices?searchTerm=" + encode(reference)), "find invoices by reference", false);
+
+        return json.invoices(json.read(response.body())).stream()
+                .filter(invoice -> reference.equals(invoice.reference()))
+                .toList();
+    }
+
+    @Override
+    public AccountingInvoice getInvoice(String invoiceId) {
+        requireText(invoiceId, "invoiceId");
+
+        HttpResponse<String> response = send(get("/Invoices/" + encode(invoiceId)), "get invoice", false);
+
+        return singleInvoice(json.read(response.body()), invoiceId);
+    }
+
+    /**
+     * Returns the tax type for a category from the organisation's tax rates, read once per client with
+     * {@code GET /TaxRates}. STANDARD uses the configured code (default {@code OUTPUT3}), ZERO_RATED
+     * {@code ZERORATED}, ZERO_RATED_EXPORT {@code ZERORATEDOUTPUT} and EXEMPT {@code EXEMPTOUTPUT}, each only if
+     * ACTIVE, usable on revenue and at the expected rate.
+     *
+     * @throws ConfigurationException if no rate fits; the old 14% {@code OUTPUT} is never used
+     */
+    @Override
+    public String taxTypeFor(TaxCategory category) {
+        Objects.requireNonNull(category, "category");
+        return taxTypeSelector.select(category, loadTaxRates());
+    }
+
+    private List<XeroTaxRate> loadTaxRates() {
+        List<XeroTaxRate> loaded = taxRates;
+        if (loaded != null) {
+            return loaded;
+        }
+        synchronized (taxRatesLock) {
+            if (taxRates == null) {
+                HttpResponse<String> response = send(get("/TaxRates"), "list tax rates", false);
+                taxRates = List.copyOf(json.taxRates(json.read(response.body())));
+            }
+            return taxRates;
+        }
+    }
+
+    private AccountingInvoice singleInvoice(JsonNode root, String invoiceId) {
+        List<AccountingInvoice> invoices = json.invoices(root);
+        if (invoices.size() != 1) {
+            throw new RetryableException("Xero get invoice returned " + invoices.size()
+                    + " invoices for invoice " + invoiceId + ", expected 1", null);
+        }
+        return invoices.get(0);
+    }
+
+    private static JsonNode singleElement(JsonNode root, String collection, String operation) {
+        List<JsonNode> elements = new ArrayList<>();
+        XeroJson.elements(root, collection).forEach(elements::add);
+        if (elements.size() != 1) {
+            // A 2xx without the element gives no proof either way, so a retry with the same key decides.
+            throw new RetryableException(API + " " + operation + " returned " + elements.size() + " "
+                    + collection + " elements, expected 1", null);
+        }
+        return elements.get(0);
+    }
+
+    private static void rejectIfInvalid(JsonNode element, String idField, String operation, ContactRequest personalData) {
+        List<String> messages = XeroJson.validationMessages(element, idField);
+        if (!messages.isEmpty()) {
+            throw validationFailure(operation, messages, personalData);
+        }
+    }
+
+    private static DataException validationFailure(String operation, List<String> messages, ContactRequest personalData) {
+        List<String> redacted = messages.stream().map(message -> redact(message, personalData)).toList();
+        return new DataException(API + " rejected " + operation + ": " + String.join("; ", redacted), List.of());
+    }
+
+    /** Replaces the request's name, e-mail address and tax number in a Xero message with placeholders. */
+    private static String redact(String message, ContactRequest request) {
+        if (request == null) {
+            return message;
+        }
+        String result = message;
+        result = replaceIfPresent(result, request.name(), "[contact name]");
+        result = replaceIfPresent(result, request.emailAddress(), "[e-mail address]");
+        result = replaceIfPresent(result, request.taxNumber(), "[tax number]");
+        return result;
+    }
+
+    private static String replaceIfPresent(String text, String value, String placeholder) {
+        return value == null || value.isBlank() ? text : text.replace(value, placeholder);
+    }
+
+    private HttpResponse<String> send(HttpRequest request, String operation, boolean notFoundIsEmpty) {
+        return send(request, operation, notFoundIsEmpty, null);
+    }
+
+    private HttpResponse<String> send(
+            HttpRequest request, String operation, boolean notFoundIsEmpty, ContactRequest personalData) {
+        long started = System.nanoTime();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException e) {
+            throw new RetryableException(API + " " + operation + " timed out", e);
+        } catch (IOException e) {
+            throw new RetryableException(API + " " + operation + " failed: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException(API + " " + operation + " was interrupted", e);
+        }
+
+        int status = response.statusCode();
+        LOG.debug("xero call operation={} status={} durationMs={}", operation, status,
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+
+        if (status >= 200 && status < 300) {
+            return response;
+        }
+        if (status == 404 && notFoundIsEmpty) {
+            return response;
+        }
+        if (status == 429) {
+            throw rateLimited(operation, response);
+        }
+        if (status == 400) {
+            List<String> messages = XeroJson.validationExceptionMessages(json.read(response.body()));
+            if (!messages.isEmpty()) {
+                throw validationFailure(operation, messages, personalData);
+            }
+        }
+        throw HttpFailures.classify(API, operation, response);
+    }
+
+    private static RetryableException rateLimited(String operation, HttpResponse<String> response) {
+        String limit = response.headers().firstValue("X-Rate-Limit-Problem").orElse("unknown");
+        StringBuilder message = new StringBuilder(API + " " + operation + " failed with HTTP 429 (rate limited: "
+                + limit + " limit");
+        response.headers().firstValue("X-DayLimit-Remaining")
+                .ifPresent(remaining -> message.append(", day calls remaining ").append(remaining));
+        message.append(")");
+        return new RetryableException(message.toString(), HttpFailures.retryAfter(response).orElse(null), null);
+    }
+
+    private HttpRequest get(String pathAndQuery) {
+        return request(pathAndQuery).GET().build();
+    }
+
+    private HttpRequest post(String pathAndQuery, String body) {
+        return request(pathAndQuery)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+    }
+
+    private HttpRequest put(String pathAndQuery, String body, String idempotencyKey) {
+        return request(pathAndQuery)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        String token = accessToken.get();
+        if (token == null || token.isBlank()) {
+            throw new ConfigurationException("Xero access token is missing: check the token store for tenant " + tenantId);
+        }
+        return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + token)
+                .header("xero-tenant-id", tenantId)
+                .header("Accept", "application/json");
+    }
+
+    static String normaliseName(String name) {
+        return WHITESPACE.matcher(name.trim()).replaceAll(" ").toLowerCase(Locale.ROOT);
+    }
+
+    /** Percent-encodes a query value or path segment, with spaces as {@code %20}. */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void requireContactNumber(String contactNumber) {
+        if (contactNumber == null || !CONTACT_NUMBER.matcher(contactNumber).matches()) {
+            throw new IllegalArgumentException("Invalid contact number: expected 1 to 50 characters from "
+                    + "A-Z, a-z, 0-9, ':', '_' and '-' (the CRM company id)");
+        }
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is missing");
+        }
+    }
+
+    private static String shortHash(String body) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this Java runtime", e);
+        }
+    }
+
+    private static URI stripTrailingSlash(URI uri) {
+        String text = uri.toString();
+        return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
+    }
+
+    /** Settings of a {@link XeroClient}; every setting except the tenant and token has a default. */
+    public static final class Builder {
+
+        private final String tenantId;
+        private final Supplier<String> accessToken;
+        private URI baseUrl = DEFAULT_BASE_URL;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private String standardTaxType = DEFAULT_STANDARD_TAX_TYPE;
+        private BigDecimal standardRate = DEFAULT_STANDARD_RATE;
+
+        private Builder(String tenantId, Supplier<String> accessToken) {
+            if (tenantId == null || tenantId.isBlank()) {
+                throw new IllegalArgumentException("Xero tenant id is missing: set XERO_TENANT_ID");
+            }
+            this.tenantId = tenantId;
+            this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+        }
+
+        /** API root, default {@code https://api.xero.com/api.xro/2.0}; tests point it at a local server. */
+        public Builder baseUrl(URI baseUrl) {
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+            return this;
+        }
+
+        /** Time allowed to open a connection, default 5 seconds. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = requirePositive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** Time allowed for each request until the response headers arrive, default 10 seconds. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requirePositive(requestTimeout, "requestTimeout");
+            return this;
+        }
+
+        /** Preferred tax type for standard-rated sales, default {@code OUTPUT3}. */
+        public Builder standardTaxType(String standardTaxType) {
+            if (standardTaxType == null || standardTaxType.isBlank()) {
+                throw new IllegalArgumentException("standardTaxType is missing");
+            }
+            this.standardTaxType = standardTaxType;
+            return this;
+        }
+
+        /** Standard VAT rate in percent that the standard tax type must have, default 15.00. */
+        public Builder standardRate(BigDecimal standardRate) {
+            this.standardRate = Objects.requireNonNull(standardRate, "standardRate");
+            return this;
+        }
+
+        public XeroClient build() {
+            return new XeroClient(this);
+        }
+
+        private static Duration requirePositive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+    }
+}

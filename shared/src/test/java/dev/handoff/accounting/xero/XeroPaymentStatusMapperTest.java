@@ -1,0 +1,56 @@
+package dev.handoff.accounting.xero;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.handoff.accounting.AccountingInvoice;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class XeroPaymentStatusMapperTest {
+
+    @Test
+    void partPaymentWithCreditIsPartiallyPaid() {
+        AccountingInvoice invoice = invoice("AUTHORISED", "11500.00", "5000.00", "1500.00", "5000.00");
+
+        assertThat(PaymentStatusMapper.paymentStatus(invoice)).isEqualTo("PARTIALLY_PAID");
+        assertThat(PaymentStatusMapper.paidFraction(invoice)).isEqualTo(new BigDecimal("0.5652"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "VOIDED,     11500.00, 0.00,     0.00,    11500.00, VOIDED",
+        "DELETED,    11500.00, 0.00,     0.00,    11500.00, VOIDED",
+        "PAID,       11500.00, 11500.00, 0.00,    0.00,     PAID",
+        "AUTHORISED, 11500.00, 10000.00, 1500.00, 0.00,     PAID",
+        "AUTHORISED, 11500.00, 0.00,     0.00,    11500.00, AUTHORISED",
+        "AUTHORISED, 0.00,     0.00,     0.00,    0.00,     AUTHORISED",
+        "AUTHORISED, 11500.00, 0.00,     1500.00, 10000.00, PARTIALLY_PAID",
+        "DRAFT,      11500.00, 0.00,     0.00,    11500.00, DRAFT",
+        "SUBMITTED,  11500.00, 0.00,     0.00,    11500.00, SUBMITTED",
+    })
+    void statusFollowsAmounts(String status, String total, String paid, String credited, String due, String expected) {
+        assertThat(PaymentStatusMapper.paymentStatus(invoice(status, total, paid, credited, due))).isEqualTo(expected);
+    }
+
+    @Test
+    void zeroTotalHasZeroPaidFraction() {
+        assertThat(PaymentStatusMapper.paidFraction(invoice("AUTHORISED", "0.00", "0.00", "0.00", "0.00")))
+                .isEqualTo(new BigDecimal("0.0000"));
+    }
+
+    @Test
+    void unknownStatusIsRejected() {
+        assertThatThrownBy(() -> PaymentStatusMapper.paymentStatus(invoice("ARCHIVED", "1.00", "0", "0", "1.00")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Unknown Xero invoice status 'ARCHIVED'");
+    }
+
+    private static AccountingInvoice invoice(String status, String total, String paid, String credited, String due) {
+        return new AccountingInvoice("8e2b1c44-0000-4000-8000-000000000001", "INV-0001", "HS-48000000001", status,
+                "ZAR", null, null, new BigDecimal(total), new BigDecimal(due), new BigDecimal(paid),
+                new BigDecimal(credited), null);
+    }
+}
