@@ -1,0 +1,61 @@
+package dev.handoff.testing;
+
+import dev.handoff.crm.CrmClient;
+import dev.handoff.crm.CrmDeal;
+import dev.handoff.error.NotFoundException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An in-memory CRM for service tests: deals to read, and a record of every write. */
+public final class FakeCrm implements CrmClient {
+
+    public record Update(String dealId, Map<String, String> properties) {
+    }
+
+    public record Note(String dealId, String text) {
+    }
+
+    private final Map<String, CrmDeal> deals = new HashMap<>();
+    public final List<Update> updates = new CopyOnWriteArrayList<>();
+    public final List<Note> notes = new CopyOnWriteArrayList<>();
+    public int reads;
+
+    public FakeCrm put(CrmDeal deal) {
+        deals.put(deal.id(), deal);
+        return this;
+    }
+
+    @Override
+    public synchronized CrmDeal readDeal(String dealId) {
+        reads++;
+        CrmDeal deal = deals.get(dealId);
+        if (deal == null) {
+            throw new NotFoundException("HubSpot read deal failed with HTTP 404");
+        }
+        return deal;
+    }
+
+    @Override
+    public void updateDeal(String dealId, Map<String, String> properties) {
+        updates.add(new Update(dealId, Map.copyOf(properties)));
+    }
+
+    @Override
+    public void addDealNote(String dealId, String text) {
+        notes.add(new Note(dealId, text));
+    }
+
+    /** The latest value written to a deal property, merged over all updates. */
+    public Map<String, String> dealProperties(String dealId) {
+        Map<String, String> merged = new HashMap<>();
+        for (Update update : new ArrayList<>(updates)) {
+            if (update.dealId().equals(dealId)) {
+                merged.putAll(update.properties());
+            }
+        }
+        return merged;
+    }
+}
