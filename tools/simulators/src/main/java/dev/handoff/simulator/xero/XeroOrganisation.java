@@ -107,7 +107,7 @@ final class XeroOrganisation {
         }
 
         ObjectNode contact = existing == null ? mapper.createObjectNode() : existing.deepCopy();
-        element.fields().forEachRemaining(field -> contact.set(field.getKey(), field.getValue().deepCopy()));
+        element.properties().forEach(field -> contact.set(field.getKey(), field.getValue().deepCopy()));
 
         String name = contact.path("Name").asText("").trim();
         if (name.isEmpty()) {

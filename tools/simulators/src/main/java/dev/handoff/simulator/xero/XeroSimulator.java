@@ -128,7 +128,7 @@ public final class XeroSimulator implements AutoCloseable {
     }
 
     /**
-     * Makes the next {@code count} invoice creates store the invoice and then answer 504, as when Xero creates
+     * Makes the next {@code count} invoice creates store the invoice and then respond with 504, as when Xero creates
      * an invoice but the caller sees a timeout. A retry with the same Idempotency-Key gets the stored success.
      */
     public void failNextInvoiceCreatesAfterCommit(int count) {
