@@ -1,0 +1,550 @@
+package dev.handoff.simulator.xero;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A stateful stand-in for the Xero Accounting API 2.0, for tests and demos. It listens on 127.0.0.1 under
+ * {@code /api.xro/2.0} and serves what Handoff's Xero adapter calls, in Xero's JSON shapes: Contacts (GET by id
+ * or number, GET with a single-equality {@code where}, {@code searchTerm} and {@code includeArchived}, PUT and
+ * POST), Invoices (PUT with {@code Idempotency-Key} replay, GET by id, GET with {@code searchTerm} or
+ * {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes are not
+ * simulated. Requests need {@code Authorization: Bearer <token>} (else 401) and the {@code xero-tenant-id} of a
+ * configured tenant (else 403).
+ *
+ * <p>Invoice totals follow the rounding rule the adapter expects from Xero: each line amount is
+ * quantity × unit amount × (1 − discount / 100) and each line's tax is rounded half-up to cents before summing.
+ * NOTE: that Xero itself rounds tax per line is not verified against a live organisation.
+ */
+public final class XeroSimulator implements AutoCloseable {
+
+    public static final String BASE_PATH = "/api.xro/2.0";
+    private static final Pattern WHERE_EQUALS = Pattern.compile("^\\s*(\\w+)\\s*==\\s*\"([^\"]*)\"\\s*$");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ObjectMapper mapper;
+    private final String accessToken;
+    private final Clock clock;
+    private final Map<String, XeroOrganisation> organisations = new ConcurrentHashMap<>();
+    private final JsonNode taxRates;
+    private final WebhookDispatcher webhooks;
+    private final AtomicInteger putInvoiceCalls = new AtomicInteger();
+    private final AtomicInteger invoiceCreatesToFail = new AtomicInteger();
+    private volatile URI webhookUrl;
+
+    private XeroSimulator(Builder builder) throws IOException {
+        this.mapper = new ObjectMapper()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        this.accessToken = builder.accessToken;
+        this.clock = builder.clock;
+        this.taxRates = loadTaxRates();
+        this.webhooks = builder.webhookKey == null ? null : new WebhookDispatcher(builder.webhookKey, builder.clock);
+        this.webhookUrl = builder.webhookUrl;
+
+        Map<String, BigDecimal> revenueRates = new HashMap<>();
+        for (JsonNode rate : taxRates.path("TaxRates")) {
+            if ("ACTIVE".equals(rate.path("Status").asText()) && rate.path("CanApplyToRevenue").asBoolean()) {
+                revenueRates.put(rate.path("TaxType").asText(), rate.path("EffectiveRate").decimalValue());
+            }
+        }
+        for (String tenantId : builder.tenantIds) {
+            organisations.put(tenantId, new XeroOrganisation(tenantId, mapper, clock, revenueRates));
+        }
+
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), builder.port), 0);
+        this.executor = Executors.newFixedThreadPool(4);
+        server.setExecutor(executor);
+        server.createContext(BASE_PATH, this::handle);
+        server.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** API root to give the client, for example {@code http://127.0.0.1:41234/api.xro/2.0}. */
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + BASE_PATH);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Number of PUT /Invoices requests received, replays and failures included. */
+    public int putInvoiceCallCount() {
+        return putInvoiceCalls.get();
+    }
+
+    /** Snapshot of a tenant's contacts in Xero's JSON shape. */
+    public List<ObjectNode> contacts(String tenantId) {
+        return organisation(tenantId).contacts();
+    }
+
+    /** Snapshot of a tenant's invoices in Xero's JSON shape. */
+    public List<ObjectNode> invoices(String tenantId) {
+        return organisation(tenantId).invoices();
+    }
+
+    /** Adds a contact directly, for example an existing customer; fields use Xero's names. Returns its ContactID. */
+    public String seedContact(String tenantId, ObjectNode contact) {
+        return organisation(tenantId).saveContact(contact).path("ContactID").asText();
+    }
+
+    /**
+     * Makes the next {@code count} invoice creates store the invoice and then respond with 504, as when Xero creates
+     * an invoice but the caller sees a timeout. A retry with the same Idempotency-Key gets the stored success.
+     */
+    public void failNextInvoiceCreatesAfterCommit(int count) {
+        invoiceCreatesToFail.set(count);
+    }
+
+    /** Registers a receiver that gets an INVOICE UPDATE webhook after every payment; {@code null} turns it off. */
+    public void webhookUrl(URI url) {
+        this.webhookUrl = url;
+    }
+
+    /**
+     * Records a payment as PUT /Payments does, then sends the invoice webhook if a receiver is registered.
+     *
+     * @throws XeroValidationException if Xero would reject the payment
+     */
+    public ObjectNode recordPayment(String tenantId, String invoiceId, BigDecimal amount) {
+        ObjectNode payment = organisation(tenantId)
+                .applyPayment(invoiceId, "090", LocalDate.now(clock.withZone(ZoneId.of("Africa/Johannesburg"))), amount);
+        notifyInvoiceChanged(tenantId, invoiceId);
+        return payment;
+    }
+
+    /** Sends a signed INVOICE UPDATE webhook for the invoice and returns the receiver's HTTP status. */
+    public int sendInvoiceWebhook(URI targetUrl, String tenantId, String invoiceId) {
+        if (webhooks == null) {
+            throw new IllegalStateException("No webhook key configured: call Builder.webhookKey before start()");
+        }
+        return webhooks.sendInvoiceUpdate(targetUrl, tenantId, invoiceId);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void notifyInvoiceChanged(String tenantId, String invoiceId) {
+        URI target = webhookUrl;
+        if (target != null && webhooks != null) {
+            webhooks.sendInvoiceUpdate(target, tenantId, invoiceId);
+        }
+    }
+
+    private XeroOrganisation organisation(String tenantId) {
+        XeroOrganisation organisation = organisations.get(tenantId);
+        if (organisation == null) {
+            throw new IllegalArgumentException("Unknown tenant " + tenantId + ": configured tenants are " + organisations.keySet());
+        }
+        return organisation;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization == null || !authorization.equals("Bearer " + accessToken)) {
+                sendProblem(exchange, 401, "Unauthorized", "AuthenticationUnsuccessful");
+                return;
+            }
+            XeroOrganisation organisation = organisations.get(
+                    Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("xero-tenant-id"), ""));
+            if (organisation == null) {
+                sendProblem(exchange, 403, "Forbidden", "AuthenticationUnsuccessful");
+                return;
+            }
+            route(exchange, organisation);
+        } catch (RuntimeException e) {
+            sendJson(exchange, 500, mapper.createObjectNode().put("Message", "Simulator error: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    private void route(HttpExchange exchange, XeroOrganisation organisation) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath().substring(BASE_PATH.length());
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String[] segments = path.replaceFirst("^/", "").split("/");
+        String collection = segments[0];
+        String id = segments.length > 1 ? URLDecoder.decode(segments[1], StandardCharsets.UTF_8) : null;
+
+        switch (method + " " + collection + (id == null ? "" : "/{id}")) {
+            case "GET Contacts" -> getContacts(exchange, organisation, query);
+            case "GET Contacts/{id}" -> sendList(exchange, "Contacts", organisation.contactByIdOrNumber(id).stream().toList(), true);
+            case "PUT Contacts", "POST Contacts" -> saveContacts(exchange, organisation, query, null);
+            case "POST Contacts/{id}" -> saveContacts(exchange, organisation, query, id);
+            case "PUT Invoices" -> putInvoices(exchange, organisation, query);
+            case "GET Invoices" -> getInvoices(exchange, organisation, query);
+            case "GET Invoices/{id}" -> sendList(exchange, "Invoices", organisation.invoice(id).stream().toList(), true);
+            case "GET TaxRates" -> sendJson(exchange, 200, envelope("TaxRates", (ArrayNode) taxRates.get("TaxRates")));
+            case "PUT Payments" -> putPayments(exchange, organisation, query);
+            default -> sendProblem(exchange, 404, "Not Found", "The simulator does not serve " + method + " " + path);
+        }
+    }
+
+    private void getContacts(HttpExchange exchange, XeroOrganisation organisation, Map<String, String> query)
+            throws IOException {
+        boolean includeArchived = Boolean.parseBoolean(query.getOrDefault("includeArchived", "false"));
+        Predicate<ObjectNode> filter = contact -> true;
+        if (query.containsKey("where")) {
+            Optional<Predicate<ObjectNode>> where = whereEquals(query.get("where"), List.of("ContactNumber", "TaxNumber", "Name"));
+            if (where.isEmpty()) {
+                sendValidationException(exchange, List.of("The simulator supports only where=Field==\"value\" on ContactNumber, TaxNumber or Name"));
+                return;
+            }
+            filter = where.get();
+        }
+        if (query.containsKey("searchTerm")) {
+            String term = query.get("searchTerm").toLowerCase(Locale.ROOT);
+            filter = filter.and(contact -> List.of("Name", "FirstName", "LastName", "ContactNumber", "EmailAddress").stream()
+                    .anyMatch(field -> contact.path(field).asText("").toLowerCase(Locale.ROOT).contains(term)));
+        }
+        sendList(exchange, "Contacts", organisation.findContacts(filter, includeArchived), false);
+    }
+
+    private void getInvoices(HttpExchange exchange, XeroOrganisation organisation, Map<String, String> query)
+            throws IOException {
+        Predicate<ObjectNode> filter = invoice -> true;
+        if (query.containsKey("where")) {
+            Optional<Predicate<ObjectNode>> where = whereEquals(query.get("where"), List.of("Reference", "InvoiceNumber"));
+            if (where.isEmpty()) {
+                sendValidationException(exchange, List.of("The simulator supports only where=Field==\"value\" on Reference or InvoiceNumber"));
+                return;
+            }
+            filter = where.get();
+        }
+        if (query.containsKey("searchTerm")) {
+            String term = query.get("searchTerm").toLowerCase(Locale.ROOT);
+            filter = filter.and(invoice -> List.of("InvoiceNumber", "Reference").stream()
+                    .anyMatch(field -> invoice.path(field).asText("").toLowerCase(Locale.ROOT).contains(term)));
+        }
+        sendList(exchange, "Invoices", organisation.findInvoices(filter), false);
+    }
+
+    private void saveContacts(HttpExchange exchange, XeroOrganisation organisation, Map<String, String> query,
+            String pathContactId) throws IOException {
+        JsonNode request = readBody(exchange);
+        if (request == null) {
+            sendValidationException(exchange, List.of("The request body is not valid JSON"));
+            return;
+        }
+        List<ObjectNode> results = new ArrayList<>();
+        boolean anyFailed = false;
+        for (JsonNode element : request.path("Contacts")) {
+            ObjectNode input = element.deepCopy();
+            if (pathContactId != null) {
+                input.put("ContactID", pathContactId);
+            }
+            try {
+                results.add(organisation.saveContact(input));
+            } catch (XeroValidationException e) {
+                anyFailed = true;
+                results.add(failedElement(input, "ContactID", e.messages()));
+            }
+        }
+        sendElements(exchange, query, "Contacts", results, anyFailed);
+    }
+
+    private void putInvoices(HttpExchange exchange, XeroOrganisation organisation, Map<String, String> query)
+            throws IOException {
+        putInvoiceCalls.incrementAndGet();
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        if (key != null && key.isBlank()) {
+            sendValidationException(exchange, List.of("Idempotency-Key must not be empty"));
+            return;
+        }
+        if (key != null) {
+            Optional<XeroOrganisation.StoredResponse> stored = organisation.storedResponse(key);
+            if (stored.isPresent()) {
+                sendRaw(exchange, stored.get().status(), stored.get().body());
+                return;
+            }
+        }
+
+        JsonNode request = readBody(exchange);
+        if (request == null) {
+            sendValidationException(exchange, List.of("The request body is not valid JSON"));
+            return;
+        }
+        List<ObjectNode> results = new ArrayList<>();
+        boolean anyFailed = false;
+        for (JsonNode element : request.path("Invoices")) {
+            try {
+                results.add(organisation.createInvoice(element));
+            } catch (XeroValidationException e) {
+                anyFailed = true;
+                results.add(failedElement(element.deepCopy(), "InvoiceID", e.messages()));
+            }
+        }
+        Response response = elementsResponse(query, "Invoices", results, anyFailed);
+        if (key != null) {
+            organisation.storeResponse(key, new XeroOrganisation.StoredResponse(response.status(), response.body()));
+        }
+
+        if (invoiceCreatesToFail.getAndUpdate(remaining -> Math.max(0, remaining - 1)) > 0) {
+            sendProblem(exchange, 504, "Gateway Timeout", "Simulated timeout after the invoice was stored");
+            return;
+        }
+        sendRaw(exchange, response.status(), response.body());
+    }
+
+    private void putPayments(HttpExchange exchange, XeroOrganisation organisation, Map<String, String> query)
+            throws IOException {
+        JsonNode request = readBody(exchange);
+        if (request == null) {
+            sendValidationException(exchange, List.of("The request body is not valid JSON"));
+            return;
+        }
+        List<ObjectNode> results = new ArrayList<>();
+        List<String> paidInvoices = new ArrayList<>();
+        boolean anyFailed = false;
+        for (JsonNode element : request.path("Payments")) {
+            try {
+                String invoiceId = element.path("Invoice").path("InvoiceID").asText("");
+                LocalDate date = LocalDate.parse(element.path("Date").asText());
+                BigDecimal amount = element.path("Amount").decimalValue();
+                results.add(organisation.applyPayment(invoiceId, element.path("Account").path("Code").asText(""), date, amount));
+                paidInvoices.add(invoiceId);
+            } catch (XeroValidationException e) {
+                anyFailed = true;
+                results.add(failedElement(element.deepCopy(), "PaymentID", e.messages()));
+            } catch (RuntimeException e) {
+                anyFailed = true;
+                results.add(failedElement(element.deepCopy(), "PaymentID", List.of("Date must be in the form YYYY-MM-DD and Amount must be a number")));
+            }
+        }
+        sendElements(exchange, query, "Payments", results, anyFailed);
+        paidInvoices.forEach(invoiceId -> notifyInvoiceChanged(organisation.tenantId(), invoiceId));
+    }
+
+    private Optional<Predicate<ObjectNode>> whereEquals(String where, List<String> allowedFields) {
+        Matcher matcher = WHERE_EQUALS.matcher(where);
+        if (!matcher.matches() || !allowedFields.contains(matcher.group(1))) {
+            return Optional.empty();
+        }
+        String field = matcher.group(1);
+        String value = matcher.group(2);
+        return Optional.of(node -> value.equals(node.path(field).asText(null)));
+    }
+
+    private ObjectNode failedElement(ObjectNode element, String idField, List<String> messages) {
+        element.put(idField, "00000000-0000-0000-0000-000000000000");
+        element.put("HasValidationErrors", true);
+        ArrayNode errors = element.putArray("ValidationErrors");
+        messages.forEach(message -> errors.addObject().put("Message", message));
+        return element;
+    }
+
+    private record Response(int status, String body) {
+    }
+
+    /** With summarizeErrors=false every element comes back with 200; otherwise any failure is a 400. */
+    private Response elementsResponse(Map<String, String> query, String collection, List<ObjectNode> results,
+            boolean anyFailed) throws IOException {
+        boolean summarize = !"false".equalsIgnoreCase(query.getOrDefault("summarizeErrors", "true"));
+        ArrayNode array = mapper.createArrayNode();
+        results.forEach(array::add);
+        if (summarize && anyFailed) {
+            ObjectNode error = mapper.createObjectNode();
+            error.put("ErrorNumber", 10);
+            error.put("Type", "ValidationException");
+            error.put("Message", "A validation exception occurred");
+            error.set("Elements", array);
+            return new Response(400, mapper.writeValueAsString(error));
+        }
+        return new Response(200, mapper.writeValueAsString(envelope(collection, array)));
+    }
+
+    private void sendElements(HttpExchange exchange, Map<String, String> query, String collection,
+            List<ObjectNode> results, boolean anyFailed) throws IOException {
+        Response response = elementsResponse(query, collection, results, anyFailed);
+        sendRaw(exchange, response.status(), response.body());
+    }
+
+    private void sendList(HttpExchange exchange, String collection, List<ObjectNode> items, boolean notFoundIfEmpty)
+            throws IOException {
+        if (notFoundIfEmpty && items.isEmpty()) {
+            sendProblem(exchange, 404, "Not Found", "The resource you're looking for cannot be found");
+            return;
+        }
+        ArrayNode array = mapper.createArrayNode();
+        items.forEach(array::add);
+        sendJson(exchange, 200, envelope(collection, array));
+    }
+
+    private ObjectNode envelope(String collection, ArrayNode items) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("Id", UUID.randomUUID().toString());
+        root.put("Status", "OK");
+        root.put("ProviderName", "Handoff Xero simulator");
+        root.put("DateTimeUTC", "/Date(" + clock.millis() + ")/");
+        root.set(collection, items);
+        return root;
+    }
+
+    private void sendValidationException(HttpExchange exchange, List<String> messages) throws IOException {
+        ObjectNode error = mapper.createObjectNode();
+        error.put("ErrorNumber", 10);
+        error.put("Type", "ValidationException");
+        error.put("Message", "A validation exception occurred");
+        ArrayNode errors = error.putArray("Elements").addObject().putArray("ValidationErrors");
+        messages.forEach(message -> errors.addObject().put("Message", message));
+        sendJson(exchange, 400, error);
+    }
+
+    private void sendProblem(HttpExchange exchange, int status, String title, String detail) throws IOException {
+        ObjectNode problem = mapper.createObjectNode();
+        problem.put("Type", (String) null);
+        problem.put("Title", title);
+        problem.put("Status", status);
+        problem.put("Detail", detail);
+        sendJson(exchange, status, problem);
+    }
+
+    private void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        sendRaw(exchange, status, mapper.writeValueAsString(body));
+    }
+
+    private static void sendRaw(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    private JsonNode readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            return mapper.readTree(in);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return values;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            values.put(name, value);
+        }
+        return values;
+    }
+
+    private JsonNode loadTaxRates() {
+        try (InputStream in = XeroSimulator.class.getResourceAsStream("/xero/tax-rates-za.json")) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource /xero/tax-rates-za.json");
+            }
+            return mapper.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Settings of a {@link XeroSimulator}. At least one tenant and an access token are required. */
+    public static final class Builder {
+
+        private final List<String> tenantIds = new ArrayList<>();
+        private int port;
+        private String accessToken;
+        private String webhookKey;
+        private URI webhookUrl;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Port on 127.0.0.1; 0, the default, picks a free port. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder tenant(String tenantId) {
+            tenantIds.add(Objects.requireNonNull(tenantId, "tenantId"));
+            return this;
+        }
+
+        public Builder accessToken(String accessToken) {
+            this.accessToken = accessToken;
+            return this;
+        }
+
+        /** Key used to sign webhook deliveries, as configured in a Xero app's webhook settings. */
+        public Builder webhookKey(String webhookKey) {
+            this.webhookKey = webhookKey;
+            return this;
+        }
+
+        /** Receiver that gets an INVOICE UPDATE webhook after every payment. */
+        public Builder webhookUrl(URI webhookUrl) {
+            this.webhookUrl = webhookUrl;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public XeroSimulator start() {
+            if (tenantIds.isEmpty()) {
+                throw new IllegalStateException("No tenant configured: call tenant(id) before start()");
+            }
+            if (accessToken == null || accessToken.isBlank()) {
+                throw new IllegalStateException("No access token configured: call accessToken(token) before start()");
+            }
+            try {
+                return new XeroSimulator(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Failed to start the Xero simulator on 127.0.0.1:" + port, e);
+            }
+        }
+    }
+}
