@@ -290,7 +290,9 @@ public final class HubSpotClient implements CrmClient {
 
         private Builder(Supplier<String> accessToken, String portalId) {
             this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
-            requireRecordId(portalId);
+            if (portalId == null || !RECORD_ID.matcher(portalId).matches()) {
+                throw new IllegalArgumentException("HubSpot portal id must be a decimal number, such as 9999999");
+            }
             this.portalId = portalId;
         }
 
