@@ -1,0 +1,339 @@
+package dev.handoff.crm.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.crm.CrmClient;
+import dev.handoff.crm.CrmCompany;
+import dev.handoff.crm.CrmContact;
+import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.CrmLineItem;
+import dev.handoff.error.ConfigurationException;
+import dev.handoff.error.RetryableException;
+import dev.handoff.http.HttpFailures;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link CrmClient} for the HubSpot CRM v3 objects API (https://developers.hubspot.com/docs/api/crm/deals),
+ * authenticated with a private app or OAuth access token as {@code Authorization: Bearer}.
+ *
+ * <p>Failures are classified by {@link HttpFailures}: 429, 5xx, timeouts and connection failures are
+ * {@link RetryableException}s, 401 and 403 are configuration errors, 404 is not found. A 2xx body that is not the
+ * documented JSON shape raises {@link HubSpotProtocolException}. No message contains a response body.
+ */
+public final class HubSpotClient implements CrmClient {
+
+    public static final URI DEFAULT_BASE_URL = URI.create("https://api.hubapi.com");
+    public static final URI DEFAULT_APP_URL = URI.create("https://app.hubspot.com");
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Maximum inputs in one batch read request. */
+    static final int BATCH_READ_MAX_INPUTS = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubSpotClient.class);
+    private static final String API = "HubSpot";
+    private static final Pattern RECORD_ID = Pattern.compile("[0-9]{1,30}");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final HttpClient httpClient;
+    private final URI baseUrl;
+    private final URI appUrl;
+    private final Supplier<String> accessToken;
+    private final String portalId;
+    private final Duration requestTimeout;
+    private final Clock clock;
+
+    private HubSpotClient(Builder builder) {
+        this.baseUrl = withoutTrailingSlash(builder.baseUrl);
+        this.appUrl = withoutTrailingSlash(builder.appUrl);
+        this.accessToken = builder.accessToken;
+        this.portalId = builder.portalId;
+        this.requestTimeout = builder.requestTimeout;
+        this.clock = builder.clock;
+        this.httpClient = builder.httpClient != null
+                ? builder.httpClient
+                : HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
+    }
+
+    /** Starts a client for the portal {@code portalId}; the token is fetched from the supplier on every request. */
+    public static Builder builder(Supplier<String> accessToken, String portalId) {
+        return new Builder(accessToken, portalId);
+    }
+
+    /**
+     * Reads the deal with {@code GET /crm/v3/objects/deals/{id}} including its association ids, then the
+     * associated companies, contacts and line items with {@code POST /crm/v3/objects/{type}/batch/read}.
+     */
+    @Override
+    public CrmDeal readDeal(String dealId) {
+        requireRecordId(dealId);
+
+        String query = "?properties=" + String.join(",", HubSpotProperties.DEAL) + "&associations="
+                + String.join(",", HubSpotProperties.COMPANIES, HubSpotProperties.CONTACTS, HubSpotProperties.LINE_ITEMS);
+        JsonNode deal = json("read deal", send("read deal", request("/crm/v3/objects/deals/" + dealId + query).GET()));
+        JsonNode properties = deal.path("properties");
+
+        List<CrmCompany> companies = batchRead(HubSpotProperties.COMPANIES, HubSpotProperties.COMPANY,
+                HubSpotRecordMapper.associatedIds(deal, HubSpotProperties.COMPANIES), HubSpotRecordMapper::company);
+        List<CrmContact> contacts = batchRead(HubSpotProperties.CONTACTS, HubSpotProperties.CONTACT,
+                HubSpotRecordMapper.associatedIds(deal, HubSpotProperties.CONTACTS), HubSpotRecordMapper::contact);
+        List<CrmLineItem> lineItems = batchRead(HubSpotProperties.LINE_ITEMS, HubSpotProperties.LINE_ITEM,
+                HubSpotRecordMapper.associatedIds(deal, HubSpotProperties.LINE_ITEMS), HubSpotRecordMapper::lineItem);
+
+        LOG.debug("read HubSpot deal {}: {} companies, {} contacts, {} line items",
+                dealId, companies.size(), contacts.size(), lineItems.size());
+        String owner = "deal " + dealId;
+        return new CrmDeal(
+                dealId,
+                HubSpotRecordMapper.text(properties, HubSpotProperties.DEAL_NAME),
+                HubSpotRecordMapper.text(properties, HubSpotProperties.DEAL_PIPELINE),
+                HubSpotRecordMapper.text(properties, HubSpotProperties.DEAL_STAGE),
+                HubSpotRecordMapper.instant(properties, HubSpotProperties.DEAL_CLOSE_DATE, owner),
+                HubSpotRecordMapper.decimal(properties, HubSpotProperties.DEAL_AMOUNT, owner),
+                HubSpotRecordMapper.text(properties, HubSpotProperties.DEAL_CURRENCY),
+                companies,
+                contacts,
+                lineItems,
+                recordUrl(dealId));
+    }
+
+    /** Writes the properties with {@code PATCH /crm/v3/objects/deals/{id}}; the response body is not read. */
+    @Override
+    public void updateDeal(String dealId, Map<String, String> properties) {
+        requireRecordId(dealId);
+        Objects.requireNonNull(properties, "properties");
+
+        ObjectNode body = MAPPER.createObjectNode();
+        ObjectNode values = body.putObject("properties");
+        properties.forEach(values::put);
+
+        send("update deal", jsonRequest("/crm/v3/objects/deals/" + dealId, "PATCH", body));
+        LOG.debug("updated HubSpot deal {}: {} properties", dealId, properties.size());
+    }
+
+    /**
+     * Creates a note with {@code POST /crm/v3/objects/notes}, timestamped now and associated to the deal
+     * (association type {@value HubSpotProperties#NOTE_TO_DEAL_ASSOCIATION_TYPE_ID}).
+     */
+    @Override
+    public void addDealNote(String dealId, String text) {
+        requireRecordId(dealId);
+        Objects.requireNonNull(text, "text");
+
+        ObjectNode body = MAPPER.createObjectNode();
+        ObjectNode properties = body.putObject("properties");
+        properties.put(HubSpotProperties.NOTE_BODY, text);
+        properties.put(HubSpotProperties.NOTE_TIMESTAMP, clock.instant().toString());
+        ObjectNode association = body.putArray("associations").addObject();
+        association.putObject("to").put("id", dealId);
+        association.putArray("types").addObject()
+                .put("associationCategory", "HUBSPOT_DEFINED")
+                .put("associationTypeId", HubSpotProperties.NOTE_TO_DEAL_ASSOCIATION_TYPE_ID);
+
+        // NOTE: a timed-out create may still have created the note, so a retry can add a second copy.
+        send("add deal note", jsonRequest("/crm/v3/objects/notes", "POST", body));
+        LOG.debug("added note to HubSpot deal {}", dealId);
+    }
+
+    /** Returns the deal's page in the HubSpot app, for links in notes and review items. */
+    public String recordUrl(String dealId) {
+        return appUrl + "/contacts/" + portalId + "/record/0-3/" + dealId;
+    }
+
+    private <T> List<T> batchRead(String objectType, List<String> propertyNames, List<String> ids,
+            Function<JsonNode, T> mapper) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String operation = "batch read " + objectType;
+
+        Map<String, JsonNode> byId = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += BATCH_READ_MAX_INPUTS) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH_READ_MAX_INPUTS));
+            ObjectNode body = MAPPER.createObjectNode();
+            propertyNames.forEach(body.putArray("properties")::add);
+            ArrayNode inputs = body.putArray("inputs");
+            chunk.forEach(id -> inputs.addObject().put("id", id));
+
+            JsonNode response = json(operation,
+                    send(operation, jsonRequest("/crm/v3/objects/" + objectType + "/batch/read", "POST", body)));
+            JsonNode results = response.path("results");
+            if (!results.isArray()) {
+                throw new HubSpotProtocolException("HubSpot " + operation + " response has no results array");
+            }
+            for (JsonNode result : results) {
+                byId.put(HubSpotRecordMapper.id(result), result);
+            }
+        }
+
+        List<T> records = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            JsonNode object = byId.get(id);
+            if (object == null) {
+                // The association and the record disagree, most likely because the record is being deleted
+                // or merged; a later attempt sees a consistent deal.
+                throw new RetryableException("HubSpot " + operation + " did not return associated record " + id
+                        + " (" + byId.size() + " of " + ids.size() + " returned)", null);
+            }
+            records.add(mapper.apply(object));
+        }
+        return List.copyOf(records);
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        String token = accessToken.get();
+        if (token == null || token.isBlank()) {
+            throw new ConfigurationException("HubSpot access token is empty: set HUBSPOT_ACCESS_TOKEN in the secret");
+        }
+        return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json");
+    }
+
+    private HttpRequest.Builder jsonRequest(String path, String method, JsonNode body) {
+        return request(path)
+                .header("Content-Type", "application/json")
+                .method(method, jsonBody(body));
+    }
+
+    private HttpResponse<byte[]> send(String operation, HttpRequest.Builder builder) {
+        HttpResponse<byte[]> response;
+        try {
+            response = httpClient.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            throw new RetryableException(API + " " + operation + " timed out", e);
+        } catch (IOException e) {
+            throw new RetryableException(API + " " + operation + " failed: " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableException(API + " " + operation + " was interrupted", e);
+        }
+
+        if (response.statusCode() < 200 || response.statusCode() > 299) {
+            throw HttpFailures.classify(API, operation, response);
+        }
+        return response;
+    }
+
+    private static JsonNode json(String operation, HttpResponse<byte[]> response) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            // The exception is not kept as the cause because its message quotes the body.
+            throw new HubSpotProtocolException(API + " " + operation + " returned HTTP " + response.statusCode()
+                    + " with a body that is not JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw new HubSpotProtocolException(API + " " + operation + " returned HTTP " + response.statusCode()
+                    + " with a body that is not a JSON object");
+        }
+        return node;
+    }
+
+    private static HttpRequest.BodyPublisher jsonBody(JsonNode body) {
+        try {
+            return HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+
+    private static void requireRecordId(String id) {
+        if (id == null || !RECORD_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("HubSpot record id must be a decimal number, got "
+                    + (id == null ? "null" : id.length() + " characters"));
+        }
+    }
+
+    private static URI withoutTrailingSlash(URI uri) {
+        String text = uri.toString();
+        return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
+    }
+
+    @Override
+    public String toString() {
+        return "HubSpotClient[baseUrl=" + baseUrl + ", portalId=" + portalId + "]";
+    }
+
+    /** Settings for {@link HubSpotClient}; every setting except the token and portal id has a default. */
+    public static final class Builder {
+
+        private final Supplier<String> accessToken;
+        private final String portalId;
+        private URI baseUrl = DEFAULT_BASE_URL;
+        private URI appUrl = DEFAULT_APP_URL;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
+        private HttpClient httpClient;
+
+        private Builder(Supplier<String> accessToken, String portalId) {
+            this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
+            if (portalId == null || !RECORD_ID.matcher(portalId).matches()) {
+                throw new IllegalArgumentException("HubSpot portal id must be a decimal number, such as 9999999");
+            }
+            this.portalId = portalId;
+        }
+
+        /** API root, {@code https://api.hubapi.com} unless pointed at a simulator. */
+        public Builder baseUrl(URI value) {
+            this.baseUrl = Objects.requireNonNull(value, "baseUrl");
+            return this;
+        }
+
+        /** Web app root for record links, {@code https://app.hubspot.com}; EU portals use app-eu1. */
+        public Builder appUrl(URI value) {
+            this.appUrl = Objects.requireNonNull(value, "appUrl");
+            return this;
+        }
+
+        /** TCP connect timeout; ignored when {@link #httpClient(HttpClient)} is set. */
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = Objects.requireNonNull(value, "connectTimeout");
+            return this;
+        }
+
+        /** Timeout for each request, after which it fails as retryable. */
+        public Builder requestTimeout(Duration value) {
+            this.requestTimeout = Objects.requireNonNull(value, "requestTimeout");
+            return this;
+        }
+
+        /** Clock for note timestamps. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Uses a shared HTTP client, built once per Lambda container, in place of a new one. */
+        public Builder httpClient(HttpClient value) {
+            this.httpClient = Objects.requireNonNull(value, "httpClient");
+            return this;
+        }
+
+        public HubSpotClient build() {
+            return new HubSpotClient(this);
+        }
+    }
+}

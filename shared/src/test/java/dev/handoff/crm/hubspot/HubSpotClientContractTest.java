@@ -1,0 +1,350 @@
+package dev.handoff.crm.hubspot;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import dev.handoff.crm.CrmCompany;
+import dev.handoff.crm.CrmContact;
+import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.CrmLineItem;
+import dev.handoff.domain.TaxCategory;
+import dev.handoff.error.ConfigurationException;
+import dev.handoff.error.DataException;
+import dev.handoff.error.NotFoundException;
+import dev.handoff.error.RetryableException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs {@link HubSpotClient} against WireMock stubs that answer with HubSpot's documented JSON shapes. */
+class HubSpotClientContractTest {
+
+    private static final String TOKEN = "test-only-hubspot-access-token";
+    private static final String DEAL_PATH = "/crm/v3/objects/deals/48000000001";
+    private static final String DEAL_QUERY = "?properties=dealname,dealstage,pipeline,closedate,amount,deal_currency_code"
+            + "&associations=companies,contacts,line_items";
+    private static final Instant NOW = Instant.parse("2026-03-01T06:00:00Z");
+
+    private WireMockServer wireMock;
+    private HubSpotClient client;
+
+    @BeforeEach
+    void start() {
+        wireMock = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        wireMock.start();
+        client = HubSpotClient.builder(() -> TOKEN, "9999999")
+                .baseUrl(URI.create(wireMock.baseUrl()))
+                .requestTimeout(Duration.ofSeconds(2))
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        wireMock.stop();
+    }
+
+    @Test
+    void readDealMapsDealCompanyContactAndLineItems() {
+        stubDeal(DEAL_PATH, "deal-48000000001.json");
+        stubBatchRead("companies", "companies-batch-read.json");
+        stubBatchRead("contacts", "contacts-batch-read.json");
+        stubBatchRead("line_items", "line-items-batch-read.json");
+
+        CrmDeal deal = client.readDeal("48000000001");
+
+        assertThat(deal.id()).isEqualTo("48000000001");
+        assertThat(deal.name()).isEqualTo("Example Trading annual licence");
+        assertThat(deal.pipeline()).isEqualTo("default");
+        assertThat(deal.stage()).isEqualTo("closedwon");
+        assertThat(deal.closeDate()).isEqualTo(Instant.parse("2026-02-28T22:30:00Z"));
+        assertThat(deal.amount()).isEqualByComparingTo("11500.00");
+        assertThat(deal.currency()).isEqualTo("ZAR");
+        assertThat(deal.recordUrl()).isEqualTo("https://app.hubspot.com/contacts/9999999/record/0-3/48000000001");
+
+        assertThat(deal.companies()).hasSize(1);
+        CrmCompany company = deal.companies().get(0);
+        assertThat(company.id()).isEqualTo("7001");
+        assertThat(company.name()).isEqualTo("Example Trading");
+        assertThat(company.legalName()).isEqualTo("Example Trading (Pty) Ltd");
+        assertThat(company.vatNumber()).isEqualTo("4000000000");
+        assertThat(company.registrationNumber()).isEqualTo("2019/123456/07");
+        assertThat(company.billingEmail()).isEqualTo("accounts@example-trading.test");
+        assertThat(company.billingAddress().line1()).isEqualTo("12 Example Street");
+        assertThat(company.billingAddress().line2()).isEqualTo("Unit 3");
+        assertThat(company.billingAddress().city()).isEqualTo("Johannesburg");
+        assertThat(company.billingAddress().region()).isEqualTo("Gauteng");
+        assertThat(company.billingAddress().postalCode()).isEqualTo("2001");
+        assertThat(company.billingAddress().country()).isEqualTo("South Africa");
+
+        assertThat(deal.contacts()).containsExactly(
+                new CrmContact("8001", "Thandi", "Example", "thandi@example-trading.test"));
+
+        assertThat(deal.lineItems()).extracting(CrmLineItem::id).containsExactly("9001", "9002");
+        CrmLineItem licence = deal.lineItems().get(0);
+        assertThat(licence.name()).isEqualTo("Annual licence");
+        assertThat(licence.description()).isEqualTo("Twelve months, all modules");
+        assertThat(licence.quantity()).isEqualByComparingTo(BigDecimal.ONE);
+        assertThat(licence.unitPrice()).isEqualByComparingTo("10000.00");
+        assertThat(licence.discountPercentage()).isEqualByComparingTo(BigDecimal.ZERO);
+        assertThat(licence.productId()).isEqualTo("6001");
+        assertThat(licence.taxCategory()).isEqualTo(TaxCategory.STANDARD);
+        CrmLineItem workshop = deal.lineItems().get(1);
+        assertThat(workshop.unitPrice()).isEqualByComparingTo("1500.00");
+        assertThat(workshop.discountPercentage()).isNull();
+        assertThat(workshop.productId()).isNull();
+    }
+
+    @Test
+    void readDealSendsBearerAndBatchReadBodies() {
+        stubDeal(DEAL_PATH, "deal-48000000001.json");
+        stubBatchRead("companies", "companies-batch-read.json");
+        stubBatchRead("contacts", "contacts-batch-read.json");
+        stubBatchRead("line_items", "line-items-batch-read.json");
+
+        client.readDeal("48000000001");
+
+        wireMock.verify(getRequestedFor(urlEqualTo(DEAL_PATH + DEAL_QUERY))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+        wireMock.verify(postRequestedFor(urlEqualTo("/crm/v3/objects/companies/batch/read"))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withHeader("Content-Type", equalTo("application/json"))
+                .withRequestBody(equalToJson("{\"properties\":[\"name\",\"handoff_legal_name\",\"handoff_vat_number\","
+                        + "\"handoff_registration_number\",\"handoff_billing_email\",\"address\",\"address2\",\"city\","
+                        + "\"state\",\"zip\",\"country\"],\"inputs\":[{\"id\":\"7001\"}]}")));
+        wireMock.verify(postRequestedFor(urlEqualTo("/crm/v3/objects/line_items/batch/read"))
+                .withRequestBody(equalToJson("{\"properties\":[\"name\",\"description\",\"quantity\",\"price\","
+                        + "\"hs_discount_percentage\",\"hs_product_id\",\"handoff_tax_category\"],"
+                        + "\"inputs\":[{\"id\":\"9001\"},{\"id\":\"9002\"}]}")));
+    }
+
+    @Test
+    void readDealWithoutLineItemsSkipsTheirBatchRead() {
+        stubDeal("/crm/v3/objects/deals/48000000002", "deal-48000000002-no-line-items.json");
+        stubBatchRead("companies", "companies-batch-read.json");
+
+        CrmDeal deal = client.readDeal("48000000002");
+
+        assertThat(deal.lineItems()).isEmpty();
+        assertThat(deal.contacts()).isEmpty();
+        assertThat(deal.companies()).extracting(CrmCompany::id).containsExactly("7001");
+        assertThat(deal.closeDate()).isEqualTo(Instant.parse("2026-02-28T22:30:00Z"));
+        assertThat(deal.amount()).isNull();
+        assertThat(deal.currency()).isNull();
+        wireMock.verify(0, postRequestedFor(urlEqualTo("/crm/v3/objects/line_items/batch/read")));
+        wireMock.verify(0, postRequestedFor(urlEqualTo("/crm/v3/objects/contacts/batch/read")));
+    }
+
+    @Test
+    void readDealAcceptsLineItemsKeyWithSpace() {
+        String deal = fixture("deal-48000000001.json").replace("\"line_items\":", "\"line items\":");
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH)).willReturn(json(200, deal)));
+        stubBatchRead("companies", "companies-batch-read.json");
+        stubBatchRead("contacts", "contacts-batch-read.json");
+        stubBatchRead("line_items", "line-items-batch-read.json");
+
+        assertThat(client.readDeal("48000000001").lineItems()).hasSize(2);
+    }
+
+    @Test
+    void readDealMissingBatchResultIsRetryable() {
+        stubDeal(DEAL_PATH, "deal-48000000001.json");
+        stubBatchRead("companies", "companies-batch-read.json");
+        stubBatchRead("contacts", "contacts-batch-read.json");
+        wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/line_items/batch/read"))
+                .willReturn(json(200, "{\"status\":\"COMPLETE\",\"results\":[]}")));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOf(RetryableException.class)
+                .hasMessageContaining("did not return associated record 9001");
+    }
+
+    @Test
+    void readDealInvalidTaxCategoryIsDataError() {
+        stubDeal(DEAL_PATH, "deal-48000000001.json");
+        stubBatchRead("companies", "companies-batch-read.json");
+        stubBatchRead("contacts", "contacts-batch-read.json");
+        wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/line_items/batch/read")).willReturn(json(200,
+                fixture("line-items-batch-read.json").replaceFirst("\"standard\"", "\"standrad\""))));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("invalid handoff_tax_category")
+                .satisfies(e -> assertThat(((DataException) e).fields()).containsExactly("handoff_tax_category"));
+    }
+
+    @Test
+    void readDealUnauthorizedIsConfigurationError() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH)).willReturn(json(401, fixture("error-401.json"))));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("HubSpot read deal failed with HTTP 401")
+                .hasMessageNotContaining("Authentication credentials");
+    }
+
+    @Test
+    void readDealUnknownIdIsNotFound() {
+        wireMock.stubFor(get(urlPathEqualTo("/crm/v3/objects/deals/48000000009"))
+                .willReturn(json(404, fixture("error-404.json"))));
+
+        assertThatThrownBy(() -> client.readDeal("48000000009"))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("HTTP 404");
+    }
+
+    @Test
+    void readDealRateLimitedIsRetryableWithRetryAfter() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH))
+                .willReturn(json(429, fixture("error-429.json")).withHeader("Retry-After", "10")));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOf(RetryableException.class)
+                .hasMessageContaining("HTTP 429")
+                .satisfies(e -> assertThat(((RetryableException) e).retryAfter()).contains(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void readDealServerErrorIsRetryable() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH))
+                .willReturn(json(500, "{\"status\":\"error\",\"message\":\"internal error\",\"category\":\"\"}")));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOf(RetryableException.class)
+                .hasMessage("HubSpot read deal failed with HTTP 500");
+    }
+
+    @Test
+    void readDealTimeoutIsRetryable() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH))
+                .willReturn(json(200, fixture("deal-48000000001.json")).withFixedDelay(3_000)));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOf(RetryableException.class)
+                .hasMessage("HubSpot read deal timed out");
+    }
+
+    @Test
+    void readDealConnectionResetIsRetryable() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH))
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOf(RetryableException.class)
+                .hasMessageStartingWith("HubSpot read deal failed");
+    }
+
+    @Test
+    void readDealNonJsonBodyIsProtocolError() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH))
+                .willReturn(aResponse().withStatus(200).withBody("<html>Example Trading maintenance</html>")));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOf(HubSpotProtocolException.class)
+                .hasMessage("HubSpot read deal returned HTTP 200 with a body that is not JSON")
+                .hasNoCause();
+    }
+
+    @Test
+    void readDealRejectsNonNumericId() {
+        assertThatThrownBy(() -> client.readDeal("../contacts/1"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(wireMock.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void readDealEmptyTokenIsConfigurationError() {
+        HubSpotClient withoutToken = HubSpotClient.builder(() -> "", "9999999")
+                .baseUrl(URI.create(wireMock.baseUrl()))
+                .build();
+
+        assertThatThrownBy(() -> withoutToken.readDeal("48000000001"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("HUBSPOT_ACCESS_TOKEN");
+    }
+
+    @Test
+    void updateDealPatchesExactlyGivenProperties() {
+        wireMock.stubFor(patch(urlPathEqualTo(DEAL_PATH))
+                .willReturn(json(200, "{\"id\":\"48000000001\",\"properties\":{}}")));
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("acct_invoice_number", "INV-0001");
+        properties.put("acct_invoice_status", "AUTHORISED");
+
+        client.updateDeal("48000000001", properties);
+
+        wireMock.verify(patchRequestedFor(urlEqualTo(DEAL_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withHeader("Content-Type", equalTo("application/json"))
+                .withRequestBody(equalToJson(
+                        "{\"properties\":{\"acct_invoice_number\":\"INV-0001\",\"acct_invoice_status\":\"AUTHORISED\"}}")));
+    }
+
+    @Test
+    void updateDealForbiddenIsConfigurationError() {
+        wireMock.stubFor(patch(urlPathEqualTo(DEAL_PATH)).willReturn(json(403,
+                "{\"status\":\"error\",\"message\":\"missing scopes\",\"category\":\"MISSING_SCOPES\"}")));
+
+        assertThatThrownBy(() -> client.updateDeal("48000000001", Map.of("acct_invoice_status", "PAID")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("HubSpot update deal failed with HTTP 403");
+    }
+
+    @Test
+    void addDealNoteSendsBodyTimestampAndAssociation() {
+        wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/notes")).willReturn(json(201, "{\"id\":\"5001\"}")));
+
+        client.addDealNote("48000000001", "Invoice INV-0001 created in Xero.");
+
+        wireMock.verify(postRequestedFor(urlEqualTo("/crm/v3/objects/notes"))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+                .withRequestBody(equalToJson("{\"properties\":{\"hs_note_body\":\"Invoice INV-0001 created in Xero.\","
+                        + "\"hs_timestamp\":\"2026-03-01T06:00:00Z\"},"
+                        + "\"associations\":[{\"to\":{\"id\":\"48000000001\"},"
+                        + "\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":214}]}]}"))
+                .withRequestBody(matchingJsonPath("$.associations[0].types[0].associationTypeId", equalTo("214"))));
+    }
+
+    private void stubDeal(String path, String fixture) {
+        wireMock.stubFor(get(urlPathEqualTo(path)).willReturn(json(200, fixture(fixture))));
+    }
+
+    private void stubBatchRead(String objectType, String fixture) {
+        MappingBuilder mapping = post(urlPathEqualTo("/crm/v3/objects/" + objectType + "/batch/read"))
+                .withHeader("Authorization", equalTo("Bearer " + TOKEN));
+        wireMock.stubFor(mapping.willReturn(json(200, fixture(fixture))));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json;charset=utf-8").withBody(body);
+    }
+
+    private static String fixture(String name) {
+        return new String(HubSpotSignatureVerifierTest.resource("hubspot/" + name), StandardCharsets.UTF_8);
+    }
+}
