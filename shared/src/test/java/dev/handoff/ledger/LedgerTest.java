@@ -36,12 +36,12 @@ class LedgerTest {
     private Ledger ledger;
 
     @BeforeAll
-    static void startEngine() throws Exception {
+    static void startEngine() {
         engine = LocalLedgerTable.start();
     }
 
     @AfterAll
-    static void stopEngine() throws Exception {
+    static void stopEngine() {
         engine.close();
     }
 
@@ -291,8 +291,13 @@ class LedgerTest {
             ledger.appendEvent(KEY, "step", Integer.toString(i), detail, T0.plusSeconds(i));
         }
 
+        var firstPage = engine.client().query(request -> request
+                .tableName(ledger.tableName())
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("HANDOFF#" + KEY.value()))));
         List<TimelineEvent> timeline = ledger.timeline(KEY);
 
+        assertThat(firstPage.hasLastEvaluatedKey()).as("the events span more than one 1 MB page").isTrue();
         assertThat(timeline).hasSize(120);
         assertThat(timeline.get(119).outcome()).isEqualTo("119");
     }
