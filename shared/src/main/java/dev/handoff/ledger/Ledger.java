@@ -63,7 +63,7 @@ public class Ledger {
      * Records a webhook delivery by its event key (for HubSpot {@code portalId:eventId}) with
      * {@code attribute_not_exists}, so a repeated delivery is recognised. The record expires after {@code ttl}.
      * A record whose {@code expiresAt} has passed counts as absent even before DynamoDB's TTL deletes it,
-     * because that deletion can lag by days.
+     * which typically happens within two days of expiry.
      *
      * @param source the webhook sender, for example {@code hubspot}; must not contain {@code #}
      * @return {@link DeliveryOutcome#NEW} when this call stored the record, otherwise whether the earlier
