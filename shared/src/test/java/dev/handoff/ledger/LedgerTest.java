@@ -391,6 +391,17 @@ class LedgerTest {
     }
 
     @Test
+    void emptyBlockedFieldsReadAsEmpty() {
+        Handoff received = ledger.openHandoff(KEY, TENANT, "9999999:101", T0);
+
+        Handoff updated = ledger.update(received, HandoffChange.none().set(Attribute.BLOCKED_FIELDS, List.of()),
+                T0.plusSeconds(1));
+
+        assertThat(updated.blockedFields()).isEmpty();
+        assertThat(ledger.find(KEY).orElseThrow().blockedFields()).isEmpty();
+    }
+
+    @Test
     void blankValueIsRejected() {
         Handoff received = ledger.openHandoff(KEY, TENANT, "9999999:101", T0);
 

@@ -5,8 +5,10 @@ import dev.handoff.local.engines.DynaliteServer;
 import dev.handoff.local.engines.RepositoryRoot;
 import dev.handoff.local.engines.SamTemplate;
 import dev.handoff.local.engines.TableDefinition;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -14,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
  * Runs dynalite through the local-engines launcher and creates tables shaped like {@code LedgerTable} in
@@ -28,6 +31,7 @@ final class LocalLedgerTable implements AutoCloseable {
 
     private final DynaliteServer server;
     private final DynamoDbClient client;
+    private final DynamoDbWaiter waiter;
     private final TableDefinition definition;
     private final AtomicInteger tableCount = new AtomicInteger();
 
@@ -35,6 +39,14 @@ final class LocalLedgerTable implements AutoCloseable {
         this.server = server;
         this.client = client;
         this.definition = definition;
+        // Even with --createTableMs 0, dynalite marks a new table ACTIVE asynchronously after CreateTable
+        // returns. A DescribeTable in between sees CREATING, and the SDK's default 20 s delay would stall the test.
+        this.waiter = DynamoDbWaiter.builder()
+                .client(client)
+                .overrideConfiguration(configuration -> configuration
+                        .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(20)))
+                        .maxAttempts(250))
+                .build();
     }
 
     static LocalLedgerTable start() {
@@ -53,12 +65,13 @@ final class LocalLedgerTable implements AutoCloseable {
     String createTable() {
         String name = definition.name() + "-" + tableCount.incrementAndGet();
         client.createTable(createTableRequest(name));
-        client.waiter().waitUntilTableExists(request -> request.tableName(name));
+        waiter.waitUntilTableExists(request -> request.tableName(name));
         return name;
     }
 
     @Override
     public void close() {
+        waiter.close();
         client.close();
         server.close();
     }
