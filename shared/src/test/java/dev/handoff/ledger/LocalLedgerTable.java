@@ -40,7 +40,7 @@ final class LocalLedgerTable implements AutoCloseable {
         this.client = client;
         this.definition = definition;
         // Even with --createTableMs 0, dynalite marks a new table ACTIVE asynchronously after CreateTable
-        // returns. A DescribeTable in between sees CREATING, and the SDK's default 20 s delay would stall the test.
+        // returns. A DescribeTable in between returns CREATING, and the SDK's default 20 s delay would stall the test.
         this.waiter = DynamoDbWaiter.builder()
                 .client(client)
                 .overrideConfiguration(configuration -> configuration
