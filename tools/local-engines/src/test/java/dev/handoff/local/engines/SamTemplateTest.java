@@ -1,0 +1,189 @@
+package dev.handoff.local.engines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.handoff.local.engines.FunctionDefinition.HttpApiEvent;
+import dev.handoff.local.engines.FunctionDefinition.SqsEventSource;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SamTemplateTest {
+
+    private static final SamTemplate TEMPLATE = SamTemplate.read(RepositoryRoot.template(), "handoff");
+
+    /** Resolves queue references to fake URLs and ARNs built from the logical id. */
+    private static final ResourceResolver FAKE_QUEUES = new ResourceResolver() {
+        @Override
+        public Optional<String> ref(String logicalId) {
+            return TEMPLATE.queue(logicalId).map(queue -> "http://127.0.0.1:9/000000000000/" + queue.name());
+        }
+
+        @Override
+        public Optional<String> attribute(String logicalId, String attribute) {
+            return TEMPLATE.queue(logicalId).map(queue -> switch (attribute) {
+                case "Arn" -> "arn:aws:sqs:af-south-1:000000000000:" + queue.name();
+                case "QueueName" -> queue.name();
+                default -> null;
+            });
+        }
+    };
+
+    @Test
+    void functionsAndHandlersAreRead() {
+        assertThat(TEMPLATE.functions()).hasSize(5);
+        assertThat(TEMPLATE.function("DealWonWebhookFunction").handler())
+                .isEqualTo("dev.handoff.function.dealwon.DealWonWebhookHandler::handleRequest");
+        assertThat(TEMPLATE.function("InvoiceCreationFunction").handler())
+                .isEqualTo("dev.handoff.function.invoice.InvoiceCreationHandler::handleRequest");
+        assertThat(TEMPLATE.function("CustomerUpsertFunction").codeUri()).isEqualTo("functions/customer-upsert");
+    }
+
+    @Test
+    void timeoutFallsBackToGlobals() {
+        assertThat(TEMPLATE.function("DealWonWebhookFunction").timeoutSeconds()).isEqualTo(10);
+        assertThat(TEMPLATE.function("CustomerUpsertFunction").timeoutSeconds()).isEqualTo(30);
+        assertThat(TEMPLATE.function("CustomerUpsertFunction").memorySizeMb()).isEqualTo(1024);
+    }
+
+    @Test
+    void httpApiEventsHaveRoutes() {
+        assertThat(TEMPLATE.function("DealWonWebhookFunction").httpApiEvents())
+                .containsExactly(new HttpApiEvent("HubSpotWebhook", "/webhooks/hubspot", "POST", "2.0"));
+        assertThat(TEMPLATE.function("PaymentStatusCallbackFunction").httpApiEvents())
+                .extracting(HttpApiEvent::routeKey)
+                .containsExactly("POST /webhooks/xero");
+    }
+
+    @Test
+    void sqsEventsHaveQueueAndBatchSize() {
+        SqsEventSource dealWon = TEMPLATE.function("CustomerUpsertFunction").sqsEvents().get(0);
+        assertThat(dealWon.queueLogicalId()).isEqualTo("DealWonQueue");
+        assertThat(dealWon.batchSize()).isEqualTo(10);
+        assertThat(dealWon.reportsBatchItemFailures()).isTrue();
+
+        SqsEventSource invoices = TEMPLATE.function("InvoiceCreationFunction").sqsEvents().get(0);
+        assertThat(invoices.queueLogicalId()).isEqualTo("InvoiceRequestQueue");
+        assertThat(invoices.batchSize()).isEqualTo(5);
+    }
+
+    @Test
+    void queuesHaveNamesAndRedrive() {
+        QueueDefinition dealWon = TEMPLATE.queue("DealWonQueue").orElseThrow();
+        assertThat(dealWon.name()).isEqualTo("handoff-deal-won");
+        assertThat(dealWon.visibilityTimeoutSeconds()).hasValue(180);
+        assertThat(dealWon.redrive()).contains(new QueueDefinition.Redrive("DealWonDeadLetterQueue", 5));
+
+        QueueDefinition onboardingDlq = TEMPLATE.queue("OnboardingDeadLetterQueue").orElseThrow();
+        assertThat(onboardingDlq.name()).isEqualTo("handoff-onboarding-dlq.fifo");
+        assertThat(onboardingDlq.fifo()).isTrue();
+        assertThat(onboardingDlq.messageRetentionPeriodSeconds()).hasValue(1209600);
+        assertThat(onboardingDlq.redrive()).isEmpty();
+        assertThat(TEMPLATE.queues()).hasSize(8);
+    }
+
+    @Test
+    void tableHasKeysIndexAndTtl() {
+        TableDefinition ledger = TEMPLATE.table("LedgerTable").orElseThrow();
+        assertThat(ledger.name()).isEqualTo("handoff-LedgerTable");
+        assertThat(ledger.keySchema()).extracting(TableDefinition.KeyElement::attributeName).containsExactly("pk", "sk");
+        assertThat(ledger.attributeDefinitions()).containsEntry("gsi1pk", "S").hasSize(4);
+        assertThat(ledger.globalSecondaryIndexes()).singleElement()
+                .satisfies(index -> assertThat(index.indexName()).isEqualTo("gsi1"));
+        assertThat(ledger.timeToLiveAttribute()).contains("expiresAt");
+        assertThat(ledger.billingMode()).isEqualTo("PAY_PER_REQUEST");
+    }
+
+    @Test
+    void environmentMergesGlobalsAndResolvesRefs() {
+        Map<String, String> environment = TEMPLATE.resolveEnvironment("DealWonWebhookFunction",
+                Map.of("XeroTenantId", "tenant-1", "SecretsArn", "arn:local:secret"), FAKE_QUEUES);
+
+        assertThat(environment).containsEntry("DEAL_WON_QUEUE_URL", "http://127.0.0.1:9/000000000000/handoff-deal-won");
+        assertThat(environment).containsEntry("LEDGER_TABLE", "handoff-LedgerTable");
+        assertThat(environment).containsEntry("XERO_TENANT_ID", "tenant-1");
+        assertThat(environment).containsEntry("HANDOFF_SECRET_ID", "arn:local:secret");
+        assertThat(environment).containsEntry("HUBSPOT_WON_STAGES", "default:closedwon");
+        assertThat(environment).containsEntry("HUBSPOT_PUBLIC_WEBHOOK_URL", "");
+        assertThat(environment).containsEntry("PAYMENT_TERMS_DAYS", "30");
+        assertThat(environment).containsEntry("SALES_ACCOUNT_CODE", "200");
+        assertThat(environment).containsEntry("ORG_TIME_ZONE", "Africa/Johannesburg");
+        assertThat(environment).doesNotContainKey("INVOICE_QUEUE_URL");
+    }
+
+    @Test
+    void functionVariableOverridesGlobal() {
+        String yaml = """
+                Globals:
+                  Function:
+                    Environment:
+                      Variables: { MODE: global, KEPT: yes-global }
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B::handleRequest
+                      Environment:
+                        Variables: { MODE: own }
+                """;
+        SamTemplate template = SamTemplate.parse(yaml, "s");
+
+        Map<String, String> environment = template.resolveEnvironment("Fn", Map.of(), FAKE_QUEUES);
+
+        assertThat(environment).containsEntry("MODE", "own");
+        assertThat(environment).containsEntry("KEPT", "yes-global");
+    }
+
+    @Test
+    void missingParameterValueNamesVariable() {
+        assertThatThrownBy(() -> TEMPLATE.resolveEnvironment("DealWonWebhookFunction", Map.of("SecretsArn", "x"), FAKE_QUEUES))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("XERO_TENANT_ID")
+                .hasMessageContaining("XeroTenantId");
+    }
+
+    @Test
+    void unknownQueueReferenceNamesVariable() {
+        ResourceResolver none = new ResourceResolver() {
+            @Override
+            public Optional<String> ref(String logicalId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> attribute(String logicalId, String attribute) {
+                return Optional.empty();
+            }
+        };
+
+        assertThatThrownBy(() -> TEMPLATE.resolveEnvironment("CustomerUpsertFunction",
+                Map.of("XeroTenantId", "t", "SecretsArn", "s"), none))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("INVOICE_QUEUE_URL")
+                .hasMessageContaining("InvoiceRequestQueue");
+    }
+
+    @Test
+    void unsupportedIntrinsicIsRejected() {
+        String yaml = """
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.B::handleRequest
+                      Environment:
+                        Variables:
+                          CHOICE: !If [IsProd, a, b]
+                          JOINED: !Sub ["${Name}-x", { Name: !Ref AWS::StackName }]
+                """;
+        SamTemplate template = SamTemplate.parse(yaml, "stack");
+
+        assertThat(template.resolve(template.function("Fn").environment().get("JOINED"), "JOINED", Map.of(), FAKE_QUEUES))
+                .isEqualTo("stack-x");
+        assertThatThrownBy(() -> template.resolveEnvironment("Fn", Map.of(), FAKE_QUEUES))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CHOICE")
+                .hasMessageContaining("!If");
+    }
+}
