@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.handoff.accounting.AccountingInvoice;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PaymentStatusTest {
 
@@ -32,6 +34,27 @@ class PaymentStatusTest {
     void voidedAndDeletedAreVoided() {
         assertThat(PaymentStatus.of(invoice("VOIDED", "11500.00", "0.00", "0.00", "0.00"))).isEqualTo(PaymentStatus.VOIDED);
         assertThat(PaymentStatus.of(invoice("DELETED", "11500.00", "0.00", "0.00", "0.00"))).isEqualTo(PaymentStatus.VOIDED);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "VOIDED,     11500.00, 0.00,     0.00,    11500.00, VOIDED",
+        "DELETED,    11500.00, 0.00,     0.00,    11500.00, VOIDED",
+        "PAID,       11500.00, 11500.00, 0.00,    0.00,     PAID",
+        "AUTHORISED, 11500.00, 10000.00, 1500.00, 0.00,     PAID",
+        "AUTHORISED, 11500.00, 0.00,     0.00,    11500.00, AUTHORISED",
+        "AUTHORISED, 0.00,     0.00,     0.00,    0.00,     AUTHORISED",
+        "AUTHORISED, 11500.00, 0.00,     1500.00, 10000.00, PARTIALLY_PAID",
+        "DRAFT,      11500.00, 0.00,     0.00,    11500.00, DRAFT",
+        "SUBMITTED,  11500.00, 0.00,     0.00,    11500.00, SUBMITTED",
+    })
+    void statusFollowsAmounts(String status, String total, String paid, String credited, String due, PaymentStatus expected) {
+        assertThat(PaymentStatus.of(invoice(status, total, paid, credited, due))).isEqualTo(expected);
+    }
+
+    @Test
+    void zeroTotalHasZeroSettledFraction() {
+        assertThat(PaymentStatus.settledFraction(invoice("AUTHORISED", "0.00", "0.00", "0.00", "0.00"))).isEqualByComparingTo("0");
     }
 
     @Test

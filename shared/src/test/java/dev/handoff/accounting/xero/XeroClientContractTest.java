@@ -384,7 +384,7 @@ class XeroClientContractTest {
         assertThat(invoice.totalTax()).isEqualTo(new BigDecimal("1500.00"));
         assertThat(invoice.currencyCode()).isEqualTo("ZAR");
         assertThat(invoice.updatedAt()).isEqualTo(Instant.parse("2026-02-27T21:55:10.123Z"));
-        assertThat(PaymentStatusMapper.paymentStatus(invoice)).isEqualTo("PARTIALLY_PAID");
+        assertThat(dev.handoff.domain.PaymentStatus.of(invoice)).isEqualTo(dev.handoff.domain.PaymentStatus.PARTIALLY_PAID);
     }
 
     private void stubJson(com.github.tomakehurst.wiremock.client.MappingBuilder request, String fixture) {
