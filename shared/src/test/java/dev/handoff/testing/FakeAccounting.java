@@ -22,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * An in-memory accounting system for service tests. It honours idempotency keys like Xero does and can be
  * told to time out after creating an invoice, to reproduce a create whose response was lost.
  */
-public final class FakeAccounting implements AccountingClient {
+public class FakeAccounting implements AccountingClient {
 
     public final List<AccountingContact> contacts = new CopyOnWriteArrayList<>();
     public final List<AccountingInvoice> invoices = new CopyOnWriteArrayList<>();

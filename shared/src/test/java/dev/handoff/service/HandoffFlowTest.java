@@ -1,0 +1,414 @@
+package dev.handoff.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.handoff.accounting.AccountingContact;
+import dev.handoff.accounting.AccountingInvoice;
+import dev.handoff.config.OnboardingRule;
+import dev.handoff.config.WonStages;
+import dev.handoff.crm.CrmProperties;
+import dev.handoff.crm.hubspot.HubSpotSignatureVerifier;
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.domain.PriceBasis;
+import dev.handoff.domain.TaxCategory;
+import dev.handoff.error.DataException;
+import dev.handoff.error.RetryableException;
+import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.Ledger;
+import dev.handoff.local.engines.LocalEnginesExtension;
+import dev.handoff.local.engines.ProvisionedResources;
+import dev.handoff.message.DealWonMessage;
+import dev.handoff.message.InvoiceRequestMessage;
+import dev.handoff.message.Json;
+import dev.handoff.message.OnboardingTrigger;
+import dev.handoff.message.PaymentEventMessage;
+import dev.handoff.message.QueuePublisher;
+import dev.handoff.observability.Metrics;
+import dev.handoff.testing.FakeAccounting;
+import dev.handoff.testing.FakeCrm;
+import dev.handoff.testing.Fixtures;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The four services chained by hand on the real ledger (dynalite) and real queues (ElasticMQ), with in-memory
+ * CRM and accounting fakes. Each test uses its own deal so the shared table and queues do not interfere.
+ */
+@ExtendWith(LocalEnginesExtension.class)
+class HandoffFlowTest {
+
+    private static final String SECRET = "test-only-hubspot-client-secret-0000";
+    private static final String PUBLIC_URL = "https://hooks.example.test/hubspot/webhook";
+    private static final AtomicLong DEALS = new AtomicLong(48_000_100_000L);
+
+    private final SqsClient sqs;
+    private final ProvisionedResources resources;
+    private final Ledger ledger;
+    private final FakeCrm crm = new FakeCrm();
+    private final FakeAccounting accounting = new FakeAccounting();
+    private final Metrics metrics = new Metrics("test", Clock.systemUTC(), line -> { });
+    private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T06:00:00Z"), ZoneOffset.UTC);
+    private final String dealId = Long.toString(DEALS.incrementAndGet());
+    private final HandoffKey key = HandoffKey.hubspot(Fixtures.PORTAL_ID, dealId);
+    // Customer links persist in the shared table, so each test's deal has its own company.
+    private final String companyId = "7" + dealId.substring(dealId.length() - 6);
+
+    HandoffFlowTest(DynamoDbClient dynamoDb, SqsClient sqs, ProvisionedResources resources) {
+        this.sqs = sqs;
+        this.resources = resources;
+        this.ledger = new Ledger(dynamoDb, resources.tableName("LedgerTable"));
+    }
+
+    @BeforeAll
+    static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamoDb)
+                .overrideConfiguration(WaiterOverrideConfiguration.builder().maxAttempts(250)
+                        .backoffStrategy(software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy.create(Duration.ofMillis(20)))
+                        .build())
+                .build()) {
+            waiter.waitUntilTableExists(request -> request.tableName(resources.tableName("LedgerTable")));
+        }
+    }
+
+    @BeforeEach
+    void seedDeal() {
+        crm.put(Fixtures.wonDeal(dealId, Fixtures.company(companyId)));
+        for (String queue : List.of("DealWonQueue", "InvoiceRequestQueue", "PaymentEventQueue", "OnboardingQueue")) {
+            sqs.purgeQueue(request -> request.queueUrl(resources.queueUrl(queue)));
+        }
+    }
+
+    @Test
+    void wonDealEndsInvoicedPaidAndOnboarded() {
+        assertThat(intake(1).handle(signedWebhook(3_000_000_101L, 0)).statusCode()).isEqualTo(200);
+
+        runCustomerUpsert();
+        runInvoiceCreation();
+
+        Handoff invoiced = handoff();
+        assertThat(invoiced.state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+        assertThat(accounting.contactsCreated).isEqualTo(1);
+        assertThat(accounting.idempotencyKeys).containsExactly("hs-9999999-deal-" + dealId + "-inv-v1");
+        assertThat(accounting.invoiceRequests.get(0).date()).hasToString("2026-03-01");
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_NUMBER, "INV-0001")
+                .containsEntry(CrmProperties.INVOICE_STATUS, "AUTHORISED")
+                .containsEntry(CrmProperties.AMOUNT_DUE, "13225.00");
+
+        AccountingInvoice invoice = accounting.invoices.get(0);
+        accounting.pay(invoice.invoiceId(), invoice.total());
+        runPaymentSync(invoice.invoiceId(), OnboardingRule.fullyPaid());
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "PAID")
+                .containsEntry(CrmProperties.AMOUNT_DUE, "0.00");
+        List<OnboardingTrigger> triggers = drain("OnboardingQueue", OnboardingTrigger.class);
+        assertThat(triggers).hasSize(1);
+        assertThat(triggers.get(0).dealId()).isEqualTo(dealId);
+    }
+
+    @Test
+    void repeatedDeliveryYieldsOneInvoice() {
+        // HubSpot re-sends an event whose first delivery was acknowledged too slowly: same eventId, next attempt.
+        DealWonIntakeService intake = intake(1);
+        assertThat(intake.handle(signedWebhook(3_000_000_201L, 0)).statusCode()).isEqualTo(200);
+        assertThat(intake.handle(signedWebhook(3_000_000_201L, 1)).statusCode()).isEqualTo(200);
+
+        List<DealWonMessage> messages = drain("DealWonQueue", DealWonMessage.class);
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).eventKey()).isEqualTo("9999999:3000000201");
+        customerUpsert().process(messages.get(0));
+        runInvoiceCreation();
+
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void secondWonEventForInvoicedDealIsNoOp() {
+        intake(1).handle(signedWebhook(3_000_000_301L, 0));
+        runCustomerUpsert();
+        runInvoiceCreation();
+
+        intake(1).handle(signedWebhook(3_000_000_302L, 0));
+
+        assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void timedOutCreateIsAdoptedOnRetry() {
+        intake(1).handle(signedWebhook(3_000_000_401L, 0));
+        runCustomerUpsert();
+        List<InvoiceRequestMessage> requests = drain("InvoiceRequestQueue", InvoiceRequestMessage.class);
+        accounting.timeoutsAfterCreate = 1;
+
+        InvoiceCreationService invoices = invoiceCreation();
+        assertThatThrownBy(() -> invoices.process(requests.get(0))).isInstanceOf(RetryableException.class);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICE_IN_FLIGHT);
+
+        assertThat(invoices.process(requests.get(0))).isEqualTo(InvoiceCreationService.Outcome.ADOPTED);
+
+        assertThat(accounting.invoices).hasSize(1);
+        assertThat(accounting.idempotencyKeys).containsOnly("hs-9999999-deal-" + dealId + "-inv-v1");
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(handoff().invoiceId()).isEqualTo(accounting.invoices.get(0).invoiceId());
+    }
+
+    @Test
+    void missingBillingDataBlocksWithNote() {
+        crm.put(Fixtures.wonDeal(dealId, new dev.handoff.crm.CrmCompany(companyId, "Example Trading", null, null, null, null, null)));
+        intake(1).handle(signedWebhook(3_000_000_501L, 0));
+
+        runCustomerUpsert();
+
+        Handoff blocked = handoff();
+        assertThat(blocked.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(blocked.blockedFields()).containsExactly("company.billing_email", "company.billing_address");
+        assertThat(blocked.resumeState()).isEqualTo(HandoffState.RECEIVED);
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.HANDOFF_STATUS, "BLOCKED");
+        assertThat(crm.dealProperties(dealId).get(CrmProperties.BLOCKED_REASON)).contains("company.billing_email");
+        assertThat(crm.notes).hasSize(1);
+        assertThat(drain("InvoiceRequestQueue", InvoiceRequestMessage.class)).isEmpty();
+        assertThat(accounting.contactsCreated).isZero();
+    }
+
+    @Test
+    void fixedDealResumesAfterNewWonEvent() {
+        crm.put(Fixtures.wonDeal(dealId, new dev.handoff.crm.CrmCompany(companyId, "Example Trading", null, null, null, null, null)));
+        intake(1).handle(signedWebhook(3_000_000_601L, 0));
+        runCustomerUpsert();
+        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+
+        crm.put(Fixtures.wonDeal(dealId, Fixtures.company(companyId)));
+        intake(1).handle(signedWebhook(3_000_000_602L, 0));
+        runCustomerUpsert();
+        runInvoiceCreation();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.BLOCKED_REASON, "");
+    }
+
+    @Test
+    void contactMatchedByVatIsLinkedNotCreated() {
+        // Xero already has the company under another e-mail and no contact number; the VAT number matches.
+        accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000c9", null, "Example Trading (Pty) Ltd",
+                "4000000000", null, "info@example-trading.test", "ACTIVE"));
+        intake(1).handle(signedWebhook(3_000_000_701L, 0));
+
+        runCustomerUpsert();
+
+        assertThat(accounting.contactsCreated).isZero();
+        assertThat(handoff().customerId()).isEqualTo("5d1c2b3a-0000-4000-8000-0000000000c9");
+        assertThat(accounting.contacts.get(0).contactNumber()).isEqualTo(companyId);
+    }
+
+    @Test
+    void nameMatchWithOtherVatBlocksForMerge() {
+        accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000d1", null, "Example Trading (Pty) Ltd",
+                "4999999999", null, null, "ACTIVE"));
+        intake(1).handle(signedWebhook(3_000_000_801L, 0));
+
+        runCustomerUpsert();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff().blockedReason()).contains("possible duplicate customer");
+        assertThat(accounting.contactsCreated).isZero();
+    }
+
+    @Test
+    void archivedOnlyMatchBlocks() {
+        accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000e1", null, "Example Trading (Pty) Ltd",
+                "4000000000", null, null, "ARCHIVED"));
+        intake(1).handle(signedWebhook(3_000_000_901L, 0));
+
+        runCustomerUpsert();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff().blockedReason()).contains("archived");
+        assertThat(accounting.contactsCreated).isZero();
+    }
+
+    @Test
+    void rejectedContactBlocksWithoutLinkOrInvoice() {
+        FakeAccounting rejecting = new FakeAccounting() {
+            @Override
+            public AccountingContact createContact(dev.handoff.accounting.ContactRequest request) {
+                throw new DataException("Xero create contact: <validation message>", List.of("company"));
+            }
+        };
+        intake(1).handle(signedWebhook(3_000_001_001L, 0));
+
+        DealWonMessage message = drain("DealWonQueue", DealWonMessage.class).get(0);
+        CustomerUpsertService.Outcome outcome = customerUpsert(rejecting).process(message);
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.BLOCKED);
+        assertThat(handoff().blockedReason()).contains("<validation message>");
+        assertThat(ledger.findCustomerLink("hubspot", Fixtures.PORTAL_ID, companyId, Fixtures.TENANT_ID)).isEmpty();
+        assertThat(drain("InvoiceRequestQueue", InvoiceRequestMessage.class)).isEmpty();
+    }
+
+    @Test
+    void partialPaymentSyncsWithoutTrigger() {
+        intake(1).handle(signedWebhook(3_000_001_101L, 0));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        AccountingInvoice invoice = accounting.invoices.get(0);
+
+        accounting.pay(invoice.invoiceId(), new BigDecimal("5000.00"));
+        runPaymentSync(invoice.invoiceId(), OnboardingRule.fullyPaid());
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.PARTIALLY_PAID);
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "PARTIALLY_PAID")
+                .containsEntry(CrmProperties.AMOUNT_PAID, "5000.00")
+                .containsEntry(CrmProperties.AMOUNT_DUE, "8225.00");
+        assertThat(drain("OnboardingQueue", OnboardingTrigger.class)).isEmpty();
+
+        accounting.pay(invoice.invoiceId(), new BigDecimal("8225.00"));
+        runPaymentSync(invoice.invoiceId(), OnboardingRule.fullyPaid());
+        runPaymentSync(invoice.invoiceId(), OnboardingRule.fullyPaid());
+
+        assertThat(drain("OnboardingQueue", OnboardingTrigger.class)).hasSize(1);
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "PAID");
+    }
+
+    @Test
+    void percentRuleTriggersOnPartialPayment() {
+        intake(1).handle(signedWebhook(3_000_001_201L, 0));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        AccountingInvoice invoice = accounting.invoices.get(0);
+
+        accounting.pay(invoice.invoiceId(), new BigDecimal("5290.00")); // 40% of 13225.00
+        runPaymentSync(invoice.invoiceId(), OnboardingRule.parse("PERCENT_PAID:40"));
+
+        assertThat(drain("OnboardingQueue", OnboardingTrigger.class)).hasSize(1);
+        assertThat(handoff().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
+
+        accounting.pay(invoice.invoiceId(), new BigDecimal("7935.00"));
+        runPaymentSync(invoice.invoiceId(), OnboardingRule.parse("PERCENT_PAID:40"));
+
+        assertThat(drain("OnboardingQueue", OnboardingTrigger.class)).isEmpty();
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "PAID");
+    }
+
+    @Test
+    void invoiceNotRaisedByHandoffIsIgnored() {
+        PaymentStatusSyncService.Outcome outcome = paymentSync(OnboardingRule.fullyPaid())
+                .process(new PaymentEventMessage(Fixtures.TENANT_ID, "00000000-1111-4000-8000-000000000000", ""));
+
+        assertThat(outcome).isEqualTo(PaymentStatusSyncService.Outcome.NOT_OURS);
+    }
+
+    @Test
+    void eventForOtherPortalIsIgnored() {
+        WebhookResponse response = intake(1).handle(signedWebhook(3_000_001_301L, 0, "1234567"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
+    }
+
+    private DealWonIntakeService intake(int unused) {
+        return new DealWonIntakeService(new HubSpotSignatureVerifier(SECRET, clock), ledger, new QueuePublisher(sqs),
+                WonStages.parse("default:closedwon"), Fixtures.TENANT_ID, Fixtures.PORTAL_ID, resources.queueUrl("DealWonQueue"),
+                metrics, clock);
+    }
+
+    private CustomerUpsertService customerUpsert() {
+        return customerUpsert(accounting);
+    }
+
+    private CustomerUpsertService customerUpsert(FakeAccounting accountingSystem) {
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        return new CustomerUpsertService(ledger, crm, accountingSystem, new QueuePublisher(sqs),
+                new HandoffBlocker(ledger, writer, clock), WonStages.parse("default:closedwon"), Fixtures.TENANT_ID,
+                resources.queueUrl("InvoiceRequestQueue"), clock);
+    }
+
+    private InvoiceCreationService invoiceCreation() {
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE, "AUTHORISED", "200",
+                TaxCategory.STANDARD);
+        return new InvoiceCreationService(ledger, crm, accounting, drafter, writer, new HandoffBlocker(ledger, writer, clock),
+                new BigDecimal("15.00"), clock);
+    }
+
+    private PaymentStatusSyncService paymentSync(OnboardingRule rule) {
+        return new PaymentStatusSyncService(ledger, accounting, new CrmStatusWriter(crm, ledger, clock), new QueuePublisher(sqs),
+                rule, resources.queueUrl("OnboardingQueue"), clock);
+    }
+
+    private void runCustomerUpsert() {
+        for (DealWonMessage message : drain("DealWonQueue", DealWonMessage.class)) {
+            customerUpsert().process(message);
+        }
+    }
+
+    private void runInvoiceCreation() {
+        for (InvoiceRequestMessage message : drain("InvoiceRequestQueue", InvoiceRequestMessage.class)) {
+            invoiceCreation().process(message);
+        }
+    }
+
+    private void runPaymentSync(String invoiceId, OnboardingRule rule) {
+        paymentSync(rule).process(new PaymentEventMessage(Fixtures.TENANT_ID, invoiceId, "2026-03-02T10:00:00Z"));
+    }
+
+    private Handoff handoff() {
+        return ledger.find(key).orElseThrow();
+    }
+
+    /** Receives and deletes every message for this test's deal; other tests' messages are left alone. */
+    private <T> List<T> drain(String queue, Class<T> type) {
+        String url = resources.queueUrl(queue);
+        List<T> bodies = new ArrayList<>();
+        while (true) {
+            List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)
+                    .visibilityTimeout(0)).messages();
+            List<Message> ours = messages.stream().filter(message -> message.body().contains(dealId)).toList();
+            if (ours.isEmpty()) {
+                return bodies;
+            }
+            for (Message message : ours) {
+                bodies.add(Json.read(message.body(), type));
+                sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
+            }
+        }
+    }
+
+    private WebhookRequest signedWebhook(long eventId, int attempt) {
+        return signedWebhook(eventId, attempt, Fixtures.PORTAL_ID);
+    }
+
+    private WebhookRequest signedWebhook(long eventId, int attempt, String portalId) {
+        String body = "[{\"eventId\":" + eventId + ",\"subscriptionId\":123456,\"portalId\":" + portalId
+                + ",\"appId\":111111,\"occurredAt\":1772317800000,\"subscriptionType\":\"deal.propertyChange\",\"attemptNumber\":"
+                + attempt + ",\"objectId\":" + dealId + ",\"propertyName\":\"dealstage\",\"propertyValue\":\"closedwon\","
+                + "\"changeSource\":\"CRM_UI\",\"sourceId\":\"userId:1234\"}]";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String timestamp = Long.toString(clock.millis());
+        String signature = HubSpotSignatureVerifier.signV3(SECRET, "POST", PUBLIC_URL, bytes, timestamp);
+        return new WebhookRequest("POST", PUBLIC_URL,
+                Map.of("X-HubSpot-Signature-v3", signature, "X-HubSpot-Request-Timestamp", timestamp), bytes);
+    }
+}
