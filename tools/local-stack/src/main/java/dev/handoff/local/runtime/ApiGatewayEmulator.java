@@ -165,8 +165,8 @@ public final class ApiGatewayEmulator implements AutoCloseable {
         try {
             output = route.function().invoke(event, 0);
         } catch (Throwable e) {
-            // The handler's exception ends here as a 500, as in API Gateway; only its class is logged because
-            // messages may carry request data.
+            // API Gateway also answers 500 here. Only the exception class is logged, because messages may carry
+            // request data.
             LOG.error("Function {} failed for request {} on {}: {}",
                     route.function().name(), requestId, route.event().routeKey(), e.getClass().getName());
             sendJson(exchange, 500, "{\"message\":\"Internal Server Error\"}");

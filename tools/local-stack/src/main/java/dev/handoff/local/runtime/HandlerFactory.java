@@ -16,7 +16,7 @@ import java.util.Map;
  * <p>Lambda calls the public no-arg constructor, which reads {@code System.getenv()}. One JVM cannot give each
  * function its own process environment, so the factory first looks for a public constructor taking
  * {@code Map<String, String>} and passes it the environment Lambda would set. Every Handoff handler has one.
- * Only when it is missing does the factory call the no-arg constructor, and that handler then sees the JVM's
+ * Only when it is missing does the factory call the no-arg constructor, and that handler then reads the JVM's
  * real environment.
  *
  * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/java-handler.html">Define Lambda function handler in Java</a>

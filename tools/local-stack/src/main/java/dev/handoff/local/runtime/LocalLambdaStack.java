@@ -158,7 +158,7 @@ public final class LocalLambdaStack implements AutoCloseable {
     }
 
     /**
-     * Waits until every queue that a function consumes holds no message (visible, in flight or delayed), no
+     * Waits until every queue that a function consumes contains no message (visible, in flight or delayed), no
      * poller is handling a batch and no HTTP request is running, in two checks in a row.
      *
      * <p>Messages that failed stay invisible for the queue's visibility timeout (180 s in the Handoff template),

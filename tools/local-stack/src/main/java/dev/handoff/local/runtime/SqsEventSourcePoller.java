@@ -35,6 +35,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * timeout, or after {@code retryDelay} when one is set, and SQS moves them to the dead-letter queue after
  * {@code maxReceiveCount} receives.
  *
+ * <p>NOTE: a poller handles one batch at a time, while Lambda runs several batches of one queue concurrently,
+ * so local throughput and message interleaving differ from AWS.
+ *
  * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html">Handling errors for an SQS event source in Lambda</a>
  */
 public final class SqsEventSourcePoller implements AutoCloseable {
@@ -100,8 +103,8 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     }
 
     /**
-     * Stops polling after the current receive and batch finish, waiting up to the function's timeout plus the
-     * receive wait time.
+     * Stops polling after the current receive and batch finish, waiting at most the function's timeout plus six
+     * seconds.
      */
     public synchronized void stop() {
         running = false;
@@ -183,7 +186,7 @@ public final class SqsEventSourcePoller implements AutoCloseable {
         try {
             output = function.invoke(event, messages.size());
         } catch (Throwable e) {
-            // Lambda retries the whole batch when the function throws; the messages stay on the queue.
+            // Lambda retries the whole batch when the function throws, so every message stays on the queue.
             LOG.error("Function {} failed on a batch of {} from {}: {}; no message deleted",
                     function.name(), messages.size(), source.queueLogicalId(), e.getClass().getName());
             function.metrics().recordFailedRecords(messages.size());
