@@ -23,9 +23,6 @@ public record QueueDefinition(
         OptionalInt messageRetentionPeriodSeconds,
         Optional<Redrive> redrive) {
 
-    /** SQS's default visibility timeout when a queue declares none. */
-    public static final int DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
-
     /**
      * A redrive policy.
      *
