@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class HubSpotSimulator implements AutoCloseable {
 
     /** Classpath location of the demo portal: one won deal with a company, a contact and two line items. */
-    public static final String DEMO_PORTAL_RESOURCE = "hubspot/demo-portal.json";
+    public static final String DEMO_PORTAL_RESOURCE = "hubspot/demo-hubspot-portal.json";
 
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotSimulator.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -1,0 +1,135 @@
+package dev.handoff.local;
+
+import dev.handoff.local.engines.RepositoryRoot;
+import dev.handoff.simulator.hubspot.WebhookSender;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** Entry point of {@code ./handoff demo}, {@code ./handoff serve} and {@code ./handoff send-webhook}. */
+public final class HandoffCli {
+
+    /** How soon a failed message is retried locally; in AWS the queue's visibility timeout decides. */
+    private static final Duration LOCAL_RETRY_DELAY = Duration.ofSeconds(1);
+
+    private HandoffCli() {
+    }
+
+    /**
+     * Runs a command. Functions write their CloudWatch metric lines to standard output, as Lambda expects, so
+     * the CLI points {@code System.out} at standard error and keeps the real standard output for its results.
+     */
+    public static void main(String[] args) throws Exception {
+        PrintStream results = System.out;
+        System.setOut(System.err);
+        List<String> arguments = new ArrayList<>(List.of(args));
+        String command = arguments.isEmpty() ? "help" : arguments.remove(0);
+        int exitCode = switch (command) {
+            case "demo" -> demo(arguments, results);
+            case "serve" -> serve(arguments, results);
+            case "send-webhook" -> sendWebhook(arguments, results);
+            default -> usage(System.err);
+        };
+        System.exit(exitCode);
+    }
+
+    private static int demo(List<String> arguments, PrintStream results) throws IOException, InterruptedException {
+        boolean json = arguments.remove("--json");
+        if (!arguments.isEmpty()) {
+            System.err.println("handoff demo: unknown option " + arguments.get(0) + "; the only option is --json");
+            return 2;
+        }
+        Path root = RepositoryRoot.find();
+        try (LocalHandoff local = LocalHandoff.start(0, LOCAL_RETRY_DELAY, "PAID")) {
+            DemoStory story = new DemoStory(local, root, System.err);
+            DemoStory.Summary summary = story.run();
+            if (json) {
+                results.println(summary.toJson());
+            } else {
+                story.printTimelines(results);
+                results.println(summary.toJson());
+                results.println(summary.completed() ? "The story completed." : "The story did NOT complete; see the timeline above.");
+            }
+            return summary.completed() ? 0 : 1;
+        }
+    }
+
+    private static int serve(List<String> arguments, PrintStream out) throws InterruptedException {
+        int port = LocalSettings.DEFAULT_API_PORT;
+        if (arguments.size() == 2 && arguments.get(0).equals("--port")) {
+            port = parsePort(arguments.get(1));
+        } else if (!arguments.isEmpty()) {
+            System.err.println("handoff serve: unknown option " + arguments.get(0) + "; use --port N");
+            return 2;
+        }
+        if (port < 0) {
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (LocalHandoff local = LocalHandoff.start(port, LOCAL_RETRY_DELAY, "PAID")) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "handoff-serve-stop"));
+            out.println("Handoff local stack is up (Ctrl-C stops it).");
+            out.println("  HubSpot webhooks: POST " + local.hubSpotWebhookUrl());
+            out.println("  Xero webhooks:    POST " + local.xeroWebhookUrl());
+            out.println("  HubSpot simulator: " + local.hubspot().baseUrl() + " (bearer " + LocalSettings.HUBSPOT_ACCESS_TOKEN + ")");
+            out.println("  Xero simulator:    " + local.xero().baseUrl() + " (bearer " + LocalSettings.XERO_ACCESS_TOKEN
+                    + ", xero-tenant-id " + LocalSettings.TENANT_ID + ")");
+            out.println("  Test-only HubSpot client secret: " + LocalSettings.HUBSPOT_CLIENT_SECRET);
+            out.println("Send the sample deal-won webhook, signed now:  ./handoff send-webhook --url " + local.hubSpotWebhookUrl());
+            out.println("List invoices: curl -s -H 'Authorization: Bearer " + LocalSettings.XERO_ACCESS_TOKEN + "' -H 'xero-tenant-id: "
+                    + LocalSettings.TENANT_ID + "' " + local.xero().baseUrl() + "/Invoices");
+            out.flush();
+            stopped.await();
+        }
+        return 0;
+    }
+
+    /** Signs the sample HubSpot event with the current time and the test-only secret, and posts it. */
+    private static int sendWebhook(List<String> arguments, PrintStream results) throws IOException, InterruptedException {
+        URI url = URI.create("http://127.0.0.1:" + LocalSettings.DEFAULT_API_PORT + LocalSettings.HUBSPOT_WEBHOOK_PATH);
+        if (arguments.size() == 2 && arguments.get(0).equals("--url")) {
+            url = URI.create(arguments.get(1));
+        } else if (!arguments.isEmpty()) {
+            System.err.println("handoff send-webhook: unknown option " + arguments.get(0) + "; use --url URL");
+            return 2;
+        }
+        if (!"127.0.0.1".equals(url.getHost()) && !"localhost".equals(url.getHost())) {
+            System.err.println("handoff send-webhook: " + url + " is not on this machine; it only sends to 127.0.0.1");
+            return 2;
+        }
+        Path root = RepositoryRoot.find();
+        byte[] body = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(root.resolve(LocalSettings.SAMPLE_HUBSPOT_EVENT).toFile()).path("body").asText()
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = new WebhookSender(LocalSettings.HUBSPOT_CLIENT_SECRET, Clock.systemUTC())
+                .send(url, url.toString(), body);
+        results.println(response.statusCode() + " " + response.body());
+        return response.statusCode() == 200 ? 0 : 1;
+    }
+
+    private static int parsePort(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the accepted range.
+        }
+        System.err.println("handoff serve: --port '" + value + "' is invalid; use a number from 1 to 65535");
+        return -1;
+    }
+
+    private static int usage(PrintStream out) {
+        out.println("usage: ./handoff demo [--json] | serve [--port N] | send-webhook [--url URL] | test");
+        return 2;
+    }
+}
