@@ -98,11 +98,12 @@ class SamTemplateTest {
     @Test
     void environmentMergesGlobalsAndResolvesRefs() {
         Map<String, String> environment = TEMPLATE.resolveEnvironment("DealWonWebhookFunction",
-                Map.of("XeroTenantId", "tenant-1", "SecretsArn", "arn:local:secret"), FAKE_QUEUES);
+                Map.of("XeroTenantId", "tenant-1", "SecretsArn", "arn:local:secret", "HubSpotPortalId", "9999999"), FAKE_QUEUES);
 
         assertThat(environment).containsEntry("DEAL_WON_QUEUE_URL", "http://127.0.0.1:9/000000000000/handoff-deal-won");
         assertThat(environment).containsEntry("LEDGER_TABLE", "handoff-LedgerTable");
         assertThat(environment).containsEntry("XERO_TENANT_ID", "tenant-1");
+        assertThat(environment).containsEntry("HUBSPOT_PORTAL_ID", "9999999");
         assertThat(environment).containsEntry("HANDOFF_SECRET_ID", "arn:local:secret");
         assertThat(environment).containsEntry("HUBSPOT_WON_STAGES", "default:closedwon");
         assertThat(environment).containsEntry("HUBSPOT_PUBLIC_WEBHOOK_URL", "");
@@ -158,7 +159,7 @@ class SamTemplateTest {
         };
 
         assertThatThrownBy(() -> TEMPLATE.resolveEnvironment("CustomerUpsertFunction",
-                Map.of("XeroTenantId", "t", "SecretsArn", "s"), none))
+                Map.of("XeroTenantId", "t", "SecretsArn", "s", "HubSpotPortalId", "1"), none))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("INVOICE_QUEUE_URL")
                 .hasMessageContaining("InvoiceRequestQueue");
