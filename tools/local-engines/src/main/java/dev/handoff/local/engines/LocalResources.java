@@ -51,6 +51,9 @@ public final class LocalResources {
             createTable(table, dynamoDb);
             tableNames.put(table.logicalId(), table.name());
         }
+        for (TableDefinition table : template.tables()) {
+            awaitActive(table.name(), dynamoDb);
+        }
 
         Map<String, String> urls = new LinkedHashMap<>();
         Map<String, String> arns = new LinkedHashMap<>();
@@ -125,6 +128,26 @@ public final class LocalResources {
         } catch (QueueNameExistsException e) {
             LOG.debug("Queue {} exists with other attributes; keeping it", queue.name());
             return sqs.getQueueUrl(request -> request.queueName(queue.name())).queueUrl();
+        }
+    }
+
+    /**
+     * Waits until the table is ACTIVE. dynalite reports a new table as CREATING for a moment even with
+     * --createTableMs 0 and rejects item requests until then; the SDK waiter's 20 s first delay is far longer.
+     */
+    private static void awaitActive(String tableName, DynamoDbClient dynamoDb) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (dynamoDb.describeTable(request -> request.tableName(tableName)).table().tableStatus()
+                != software.amazon.awssdk.services.dynamodb.model.TableStatus.ACTIVE) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Table " + tableName + " did not become ACTIVE within 10 s in dynalite");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for table " + tableName, e);
+            }
         }
     }
 
