@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * The record cannot proceed until a person fixes it. {@code fields} names the offending fields and the
- * message says what to do; neither contains the field values, which may be personal data.
+ * message states what to do. The message may quote a remote system's validation text, which can echo
+ * customer data, so it is stored in the ledger for finance staff and never logged; logs carry the class and
+ * the fields only.
  */
 public class DataException extends HandoffException {
 

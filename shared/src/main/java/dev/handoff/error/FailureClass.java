@@ -1,6 +1,6 @@
 package dev.handoff.error;
 
-/** How a failure is handled. Only {@link #RETRYABLE} failures are retried. */
+/** Failure class that decides the handling of an error. Only {@link #RETRYABLE} failures are retried. */
 public enum FailureClass {
     /** Timeouts, 5xx and 429: the same request may succeed later. */
     RETRYABLE,

@@ -41,14 +41,14 @@ public final class InvoiceDrafter {
         this.defaultTaxCategory = defaultTaxCategory;
     }
 
-    /** The reference that ties an invoice to its deal, for example {@code HS-48000000001}. */
+    /** Returns the reference that ties an invoice to its deal, for example {@code HS-48000000001}. */
     public static String reference(HandoffKey key) {
         return prefix(key) + "-" + key.dealId();
     }
 
     /**
-     * The idempotency key for the invoice create, derived from business identity only, so every retry of the
-     * same handoff sends the same key: {@code hs-9999999-deal-48000000001-inv-v1}.
+     * Returns the idempotency key for the invoice create. It is derived from business identity only, so every
+     * retry of the same handoff sends the same key: {@code hs-9999999-deal-48000000001-inv-v1}.
      */
     public static String idempotencyKey(HandoffKey key) {
         return prefix(key).toLowerCase(Locale.ROOT) + "-" + key.accountId() + "-deal-" + key.dealId() + "-inv-v1";
@@ -77,8 +77,10 @@ public final class InvoiceDrafter {
     }
 
     /**
-     * The invoice total the accounting system should report, computed the way Xero does: each line amount
-     * and each line's tax rounded half-up to cents, then summed. {@code ratesByCategory} holds percentages.
+     * Computes the invoice total the accounting system should report: each line amount and each line's tax
+     * rounded half-up to cents, then summed. {@code ratesByCategory} maps each category to a percentage.
+     * NOTE: per-line rounding matches Xero's documented behaviour for line tax, but is not verified against a
+     * South African demo organisation; a mismatch is recorded on the timeline, never corrected silently.
      */
     public static BigDecimal expectedTotal(InvoiceRequest request, Map<TaxCategory, BigDecimal> ratesByCategory) {
         BigDecimal total = BigDecimal.ZERO;

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Accepts a Xero webhook delivery: verifies {@code x-xero-signature} over the raw body, then enqueues one
  * payment event per INVOICE event of the configured organisation. Xero's intent-to-receive check needs
- * exactly 200 for a correctly signed request and 401 for a wrongly signed one, both with an empty body, within
- * five seconds; the invoice is therefore read later, by the payment-status consumer, not here.
+ * exactly 200 for a correctly signed request and 401 for a wrongly signed one, both with an empty body.
+ * Xero also expects the response within five seconds, so the invoice is read later by the payment-status
+ * consumer, not here.
  */
 public final class PaymentCallbackService {
 
@@ -58,7 +59,7 @@ public final class PaymentCallbackService {
         try {
             payload = parser.parse(request.body());
         } catch (MalformedWebhookException e) {
-            // Correctly signed, so it came from Xero; a 400 tells Xero to stop retrying a body we cannot read.
+            // The signature is valid, so Xero sent it. A 400 makes Xero stop retrying a body that cannot be read.
             metrics.increment("xero.webhook.malformed");
             LOG.warn("Xero webhook is signed but malformed: {}", e.getMessage());
             return WebhookResponse.message(400, e.getMessage());

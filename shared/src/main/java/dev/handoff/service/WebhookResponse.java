@@ -1,6 +1,6 @@
 package dev.handoff.service;
 
-/** The HTTP answer to a webhook: status and body (empty when the sender expects none). */
+/** HTTP response to a webhook: the status and the body, which is empty when the sender expects none. */
 public record WebhookResponse(int statusCode, String body) {
 
     public static WebhookResponse empty(int statusCode) {
