@@ -37,7 +37,7 @@ class SamTemplateTest {
                 .isEqualTo("dev.handoff.function.dealwon.DealWonWebhookHandler::handleRequest");
         assertThat(TEMPLATE.function("InvoiceCreationFunction").handler())
                 .isEqualTo("dev.handoff.function.invoice.InvoiceCreationHandler::handleRequest");
-        assertThat(TEMPLATE.function("CustomerUpsertFunction").codeUri()).isEqualTo("functions/customer-upsert");
+        assertThat(TEMPLATE.function("CustomerUpsertFunction").codeUri()).isEqualTo("functions/customer-upsert/target/handoff-customer-upsert-lambda.jar");
     }
 
     @Test
