@@ -1,0 +1,171 @@
+package dev.handoff.function.customer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.handoff.config.WonStages;
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.ledger.Ledger;
+import dev.handoff.local.engines.LocalEnginesExtension;
+import dev.handoff.local.engines.ProvisionedResources;
+import dev.handoff.local.engines.RepositoryRoot;
+import dev.handoff.message.QueuePublisher;
+import dev.handoff.service.CrmStatusWriter;
+import dev.handoff.service.CustomerUpsertService;
+import dev.handoff.service.HandoffBlocker;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The customer-upsert handler driven by the sample SQS event in {@code events/}, on the real ledger (dynalite)
+ * and invoice-request queue (ElasticMQ), with in-memory CRM and accounting fakes.
+ */
+@ExtendWith(LocalEnginesExtension.class)
+class CustomerUpsertHandlerTest {
+
+    private static final String TENANT_ID = "0c6f0a3e-0000-4000-8000-0000000000aa";
+    private static final String DEAL_ID = "48000000001";
+    private static final HandoffKey KEY = HandoffKey.parse("hubspot:9999999:48000000001");
+    private static final String MALFORMED_MESSAGE_ID = "0b4d1f2a-0000-4000-8000-0000000000ff";
+
+    private final DynamoDbClient dynamoDb;
+    private final SqsClient sqs;
+    private final ProvisionedResources resources;
+    private final Ledger ledger;
+    private final FakeCrm crm = new FakeCrm();
+    private final FakeAccounting accounting = new FakeAccounting();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T06:00:00Z"), ZoneOffset.UTC);
+
+    CustomerUpsertHandlerTest(DynamoDbClient dynamoDb, SqsClient sqs, ProvisionedResources resources) {
+        this.dynamoDb = dynamoDb;
+        this.sqs = sqs;
+        this.resources = resources;
+        this.ledger = new Ledger(dynamoDb, resources.tableName("LedgerTable"));
+    }
+
+    // Tests in this class share one table and queue, and all of them use the sample's handoff.
+    @BeforeEach
+    void emptyLedgerAndQueue() {
+        String table = resources.tableName("LedgerTable");
+        dynamoDb.scanPaginator(request -> request.tableName(table)).items().forEach(item ->
+                dynamoDb.deleteItem(request -> request.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
+        sqs.purgeQueue(request -> request.queueUrl(resources.queueUrl("InvoiceRequestQueue")));
+        crm.deals.put(DEAL_ID, FakeCrm.wonDeal(DEAL_ID));
+    }
+
+    @Test
+    void sampleMessageMakesCustomerReady() {
+        SQSBatchResponse response = handler().handleRequest(sampleEvent(), null);
+
+        assertThat(response).isNotNull();
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(accounting.contacts).hasSize(1);
+        assertThat(accounting.contacts.get(0).contactNumber()).isEqualTo("7001");
+        List<Message> requests = receiveAll("InvoiceRequestQueue");
+        assertThat(requests).hasSize(1);
+        assertThat(requests.get(0).body()).isEqualTo("{\"handoffKey\":\"hubspot:9999999:48000000001\"}");
+    }
+
+    @ParameterizedTest(name = "body {0}")
+    @ValueSource(strings = {"not JSON", "", "null", "[]", "{}", "{\"eventKey\":\"9999999:3000000001\"}"})
+    void malformedRecordFailsAlone(String body) {
+        SQSEvent event = batchWithMalformedFirst(body);
+
+        SQSBatchResponse response = handler().handleRequest(event, null);
+
+        assertThat(event.getRecords()).hasSize(2);
+        assertThat(response).isNotNull();
+        assertThat(response.getBatchItemFailures())
+                .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(MALFORMED_MESSAGE_ID);
+        assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(receiveAll("InvoiceRequestQueue")).hasSize(1);
+    }
+
+    @Test
+    void dealMissingFromCrmBlocksWithoutFailure() {
+        // A deleted or merged deal is a data problem for a person, so redelivering the message cannot help.
+        crm.deals.clear();
+
+        SQSBatchResponse response = handler().handleRequest(sampleEvent(), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(ledger.find(KEY).orElseThrow().blockedFields()).containsExactly("deal");
+        assertThat(accounting.contacts).isEmpty();
+        assertThat(receiveAll("InvoiceRequestQueue")).isEmpty();
+    }
+
+    @Test
+    void eventWithoutRecordsReturnsNoFailures() {
+        SQSEvent withoutRecords = new SQSEvent();
+        SQSEvent emptyRecords = new SQSEvent();
+        emptyRecords.setRecords(List.of());
+
+        SQSBatchResponse nullResponse = handler().handleRequest(withoutRecords, null);
+        SQSBatchResponse emptyResponse = handler().handleRequest(emptyRecords, null);
+
+        assertThat(nullResponse).isNotNull();
+        assertThat(nullResponse.getBatchItemFailures()).isEmpty();
+        assertThat(emptyResponse).isNotNull();
+        assertThat(emptyResponse.getBatchItemFailures()).isEmpty();
+    }
+
+    private CustomerUpsertHandler handler() {
+        CrmStatusWriter crmStatus = new CrmStatusWriter(crm, ledger, clock);
+        CustomerUpsertService service = new CustomerUpsertService(ledger, crm, accounting, new QueuePublisher(sqs),
+                new HandoffBlocker(ledger, crmStatus, clock), WonStages.parse("default:closedwon"), TENANT_ID,
+                resources.queueUrl("InvoiceRequestQueue"), clock);
+        return new CustomerUpsertHandler(service);
+    }
+
+    private static SQSEvent sampleEvent() {
+        return EventLoader.loadSQSEvent(RepositoryRoot.find().resolve("events/sqs-deal-won.json").toString());
+    }
+
+    /** Returns a batch of two records: a copy of the sample with {@code body} and its own message id, then the sample. */
+    private static SQSEvent batchWithMalformedFirst(String body) {
+        SQSEvent.SQSMessage malformed = sampleEvent().getRecords().get(0);
+        malformed.setMessageId(MALFORMED_MESSAGE_ID);
+        malformed.setBody(body);
+        SQSEvent event = sampleEvent();
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        records.add(malformed);
+        records.addAll(event.getRecords());
+        event.setRecords(records);
+        return event;
+    }
+
+    /** Receives and deletes every message on a queue. */
+    private List<Message> receiveAll(String queue) {
+        String url = resources.queueUrl(queue);
+        List<Message> received = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
+            if (batch.isEmpty()) {
+                return received;
+            }
+            for (Message message : batch) {
+                received.add(message);
+                sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
+            }
+        }
+    }
+}
