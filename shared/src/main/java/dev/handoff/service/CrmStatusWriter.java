@@ -46,9 +46,9 @@ public final class CrmStatusWriter {
         return recordSynced(handoff, signature);
     }
 
-    /** Writes invoice number, status and amounts, if they differ from what the deal last received. */
+    /** Writes the handoff state, invoice number, status and amounts, if they differ from what the deal last received. */
     public Handoff writeInvoiceStatus(Handoff handoff) {
-        String signature = String.join("|", "INVOICE", handoff.invoiceId(), handoff.paymentStatus(),
+        String signature = String.join("|", handoff.state().name(), handoff.invoiceId(), handoff.paymentStatus(),
                 plain(handoff.amountDue()), plain(handoff.amountPaid()), plain(handoff.amountCredited()));
         if (signature.equals(handoff.crmSyncedStatus())) {
             return handoff;

@@ -123,8 +123,10 @@ public final class PaymentStatusSyncService {
                 onboardingRule.isFullyPaidRule() ? "PAID" : "PERCENT_PAID:" + onboardingRule.minimumPaidFraction().movePointRight(2).stripTrailingZeros().toPlainString(),
                 Instant.now(clock).toString());
         queue.sendFifo(onboardingQueueUrl, trigger, key.value(), triggerId);
-        ledger.transition(pending, HandoffState.ONBOARDING_SENT, dev.handoff.ledger.HandoffChange.none(), Instant.now(clock));
+        Handoff sent = ledger.transition(pending, HandoffState.ONBOARDING_SENT, dev.handoff.ledger.HandoffChange.none(),
+                Instant.now(clock));
         ledger.appendEvent(key, "onboarding", "sent", "trigger " + triggerId, Instant.now(clock));
         LOG.info("Handoff {} onboarding trigger sent", key);
+        crmStatus.writeInvoiceStatus(sent);
     }
 }

@@ -120,6 +120,7 @@ class HandoffFlowTest {
         runPaymentSync(invoice.invoiceId(), OnboardingRule.fullyPaid());
 
         assertThat(handoff().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.HANDOFF_STATUS, "ONBOARDING_SENT");
         assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "PAID")
                 .containsEntry(CrmProperties.AMOUNT_DUE, "0.00");
         List<OnboardingTrigger> triggers = drain("OnboardingQueue", OnboardingTrigger.class);

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The demo story, run once on a fresh local stack, takes the sample deal from won to paid to onboarding. */
@@ -60,8 +59,6 @@ class DemoStoryTest {
     }
 
     @Test
-    @Disabled("PaymentStatusSyncService moves the ledger to ONBOARDING_SENT after sending the trigger but never "
-            + "writes handoff_status to the deal again, so the deal keeps PAID")
     void sampleDealShowsOnboardingSent() {
         Map<String, String> deal = local.hubspot().dealProperties(SAMPLE_DEAL_ID);
 
