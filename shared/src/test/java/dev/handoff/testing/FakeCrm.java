@@ -28,6 +28,12 @@ public final class FakeCrm implements CrmClient {
         return this;
     }
 
+    /** Deletes the deal, as a CRM user might between the webhook and the read. */
+    public FakeCrm remove(String dealId) {
+        deals.remove(dealId);
+        return this;
+    }
+
     @Override
     public synchronized CrmDeal readDeal(String dealId) {
         reads++;

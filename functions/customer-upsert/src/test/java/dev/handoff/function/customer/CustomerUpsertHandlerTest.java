@@ -1,5 +1,8 @@
 package dev.handoff.function.customer;
 
+import dev.handoff.testing.FakeAccounting;
+import dev.handoff.testing.FakeCrm;
+import dev.handoff.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -65,7 +68,7 @@ class CustomerUpsertHandlerTest {
         dynamoDb.scanPaginator(request -> request.tableName(table)).items().forEach(item ->
                 dynamoDb.deleteItem(request -> request.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
         sqs.purgeQueue(request -> request.queueUrl(resources.queueUrl("InvoiceRequestQueue")));
-        crm.deals.put(DEAL_ID, FakeCrm.wonDeal(DEAL_ID));
+        crm.put(Fixtures.wonDeal(DEAL_ID, Fixtures.company()));
     }
 
     @Test
@@ -101,7 +104,7 @@ class CustomerUpsertHandlerTest {
     @Test
     void dealMissingFromCrmBlocksWithoutFailure() {
         // A deleted or merged deal is a data problem for a person, so redelivering the message cannot help.
-        crm.deals.clear();
+        crm.remove(DEAL_ID);
 
         SQSBatchResponse response = handler().handleRequest(sampleEvent(), null);
 

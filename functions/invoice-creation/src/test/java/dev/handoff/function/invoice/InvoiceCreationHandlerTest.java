@@ -1,5 +1,8 @@
 package dev.handoff.function.invoice;
 
+import dev.handoff.testing.FakeAccounting;
+import dev.handoff.testing.FakeCrm;
+import dev.handoff.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -69,7 +72,7 @@ class InvoiceCreationHandlerTest {
         dynamoDb.scanPaginator(request -> request.tableName(table)).items().forEach(item ->
                 dynamoDb.deleteItem(request -> request.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
 
-        crm.deals.put(DEAL_ID, FakeCrm.wonDeal(DEAL_ID));
+        crm.put(Fixtures.wonDeal(DEAL_ID, Fixtures.company()));
         Handoff received = ledger.openHandoff(KEY, TENANT_ID, "9999999:3000000001", clock.instant());
         ledger.transition(received, HandoffState.CUSTOMER_READY,
                 HandoffChange.none().set(Attribute.CUSTOMER_ID, CONTACT_ID).set(Attribute.TENANT_ID, TENANT_ID), clock.instant());
@@ -87,7 +90,7 @@ class InvoiceCreationHandlerTest {
         Handoff handoff = ledger.find(KEY).orElseThrow();
         assertThat(handoff.state()).isEqualTo(HandoffState.INVOICED);
         assertThat(handoff.invoiceId()).isEqualTo(accounting.invoices.get(0).invoiceId());
-        assertThat(crm.updates).anySatisfy(update -> assertThat(update).containsEntry(CrmProperties.INVOICE_NUMBER, "INV-0001"));
+        assertThat(crm.updates).anySatisfy(update -> assertThat(update.properties()).containsEntry(CrmProperties.INVOICE_NUMBER, "INV-0001"));
     }
 
     @Test

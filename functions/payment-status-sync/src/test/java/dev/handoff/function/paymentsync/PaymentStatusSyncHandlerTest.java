@@ -1,5 +1,8 @@
 package dev.handoff.function.paymentsync;
 
+import dev.handoff.testing.FakeAccounting;
+import dev.handoff.testing.FakeCrm;
+import dev.handoff.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -89,7 +92,7 @@ class PaymentStatusSyncHandlerTest {
                 .set(Attribute.PAYMENT_STATUS, "AUTHORISED"), now);
         ledger.putInvoiceIndex(TENANT_ID, INVOICE_ID, KEY, now);
 
-        accounting.invoices.put(INVOICE_ID, new AccountingInvoice(INVOICE_ID, "INV-0001", "HS-48000000001", "PAID", "ZAR",
+        accounting.invoices.add(new AccountingInvoice(INVOICE_ID, "INV-0001", "HS-48000000001", "PAID", "ZAR",
                 new BigDecimal("11500.00"), new BigDecimal("1725.00"), TOTAL, ZERO, TOTAL, ZERO, now));
     }
 
@@ -100,7 +103,7 @@ class PaymentStatusSyncHandlerTest {
         assertThat(response).isNotNull();
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
-        assertThat(crm.updates).anySatisfy(update -> assertThat(update).containsEntry(CrmProperties.INVOICE_STATUS, "PAID"));
+        assertThat(crm.updates).anySatisfy(update -> assertThat(update.properties()).containsEntry(CrmProperties.INVOICE_STATUS, "PAID"));
         List<Message> triggers = receiveAll("OnboardingQueue");
         assertThat(triggers).hasSize(1);
         assertThat(triggers.get(0).body()).contains("\"invoiceId\":\"" + INVOICE_ID + "\"");
