@@ -53,8 +53,17 @@ public final class SqsBatch {
         return new SQSBatchResponse(failures);
     }
 
-    /** Data errors may quote remote validation messages that echo customer data, so only their class is logged. */
+    /**
+     * Returns the message to log. A malformed body's message names only the expected type. Other data errors
+     * may quote remote validation text that echoes customer data, so only their fields are logged.
+     */
     private static String safeMessage(HandoffException e) {
-        return e.failureClass() == dev.handoff.error.FailureClass.DATA ? "(data error; see the ledger)" : e.getMessage();
+        if (e instanceof dev.handoff.message.MalformedMessageException) {
+            return e.getMessage();
+        }
+        if (e instanceof dev.handoff.error.DataException data) {
+            return "data error on fields " + data.fields() + "; message withheld because it may quote customer data";
+        }
+        return e.getMessage();
     }
 }

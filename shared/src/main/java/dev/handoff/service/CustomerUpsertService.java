@@ -236,7 +236,7 @@ public final class CustomerUpsertService {
 
     private void requestInvoice(HandoffKey key) {
         queue.send(invoiceQueueUrl, new InvoiceRequestMessage(key.value()), Map.of("handoffKey", key.value()));
-        ledger.appendEvent(key, "invoice", "requested", "", now());
+        ledger.appendEvent(key, "invoice", "requested", "sent to the invoice-request queue", now());
     }
 
     private Instant now() {

@@ -67,6 +67,8 @@ public final class DealWonIntakeService {
 
     public WebhookResponse handle(WebhookRequest request) {
         if (request.body().length > HubSpotWebhookParser.MAX_BODY_BYTES) {
+            metrics.increment("hubspot.webhook.malformed");
+            LOG.warn("HubSpot webhook rejected: body of {} bytes is over the limit", request.body().length);
             return WebhookResponse.message(400, "Request body is larger than " + HubSpotWebhookParser.MAX_BODY_BYTES + " bytes");
         }
         SignatureCheck check = verifier.verify(request.method(), request.publicUri(), request.headers(), request.body());

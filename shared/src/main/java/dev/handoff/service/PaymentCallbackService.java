@@ -46,6 +46,8 @@ public final class PaymentCallbackService {
 
     public WebhookResponse handle(WebhookRequest request) {
         if (request.body().length > MAX_BODY_BYTES) {
+            metrics.increment("xero.webhook.malformed");
+            LOG.warn("Xero webhook rejected: body of {} bytes is over the limit", request.body().length);
             return WebhookResponse.message(400, "Request body is larger than " + MAX_BODY_BYTES + " bytes");
         }
         String signature = request.header(XeroSignatureVerifier.SIGNATURE_HEADER).orElse(null);

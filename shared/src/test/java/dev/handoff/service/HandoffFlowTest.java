@@ -176,6 +176,31 @@ class HandoffFlowTest {
     }
 
     @Test
+    void retryWithoutFoundInvoiceResendsSameKey() {
+        // The reference search does not see the invoice yet, so the retry creates again with the same key,
+        // and the accounting system answers with the invoice it already made.
+        FakeAccounting searchLagging = new FakeAccounting() {
+            @Override
+            public List<AccountingInvoice> findInvoicesByReference(String reference) {
+                return List.of();
+            }
+        };
+        searchLagging.timeoutsAfterCreate = 1;
+        intake(1).handle(signedWebhook(3_000_000_451L, 0));
+        runCustomerUpsert();
+        InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
+        InvoiceCreationService invoices = invoiceCreation(searchLagging);
+
+        assertThatThrownBy(() -> invoices.process(request)).isInstanceOf(RetryableException.class);
+        assertThat(invoices.process(request)).isEqualTo(InvoiceCreationService.Outcome.INVOICED);
+
+        assertThat(searchLagging.invoices).hasSize(1);
+        assertThat(searchLagging.idempotencyKeys).containsExactly("hs-9999999-deal-" + dealId + "-inv-v1",
+                "hs-9999999-deal-" + dealId + "-inv-v1");
+        assertThat(handoff().invoiceId()).isEqualTo(searchLagging.invoices.get(0).invoiceId());
+    }
+
+    @Test
     void missingBillingDataBlocksWithNote() {
         crm.put(Fixtures.wonDeal(dealId, new dev.handoff.crm.CrmCompany(companyId, "Example Trading", null, null, null, null, null)));
         intake(1).handle(signedWebhook(3_000_000_501L, 0));
@@ -347,10 +372,14 @@ class HandoffFlowTest {
     }
 
     private InvoiceCreationService invoiceCreation() {
+        return invoiceCreation(accounting);
+    }
+
+    private InvoiceCreationService invoiceCreation(FakeAccounting accountingSystem) {
         CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
         InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE, "AUTHORISED", "200",
                 TaxCategory.STANDARD);
-        return new InvoiceCreationService(ledger, crm, accounting, drafter, writer, new HandoffBlocker(ledger, writer, clock),
+        return new InvoiceCreationService(ledger, crm, accountingSystem, drafter, writer, new HandoffBlocker(ledger, writer, clock),
                 new BigDecimal("15.00"), clock);
     }
 

@@ -83,6 +83,7 @@ public final class HandoffCli {
             out.println("  Xero simulator:    " + local.xero().baseUrl() + " (bearer " + LocalSettings.XERO_ACCESS_TOKEN
                     + ", xero-tenant-id " + LocalSettings.TENANT_ID + ")");
             out.println("  Test-only HubSpot client secret: " + LocalSettings.HUBSPOT_CLIENT_SECRET);
+            out.println("  Test-only Xero webhook key:      " + LocalSettings.XERO_WEBHOOK_KEY);
             out.println("Send the sample deal-won webhook, signed now:  ./handoff send-webhook --url " + local.hubSpotWebhookUrl());
             out.println("List invoices: curl -s -H 'Authorization: Bearer " + LocalSettings.XERO_ACCESS_TOKEN + "' -H 'xero-tenant-id: "
                     + LocalSettings.TENANT_ID + "' " + local.xero().baseUrl() + "/Invoices");

@@ -16,9 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Xero stores the sample deal's invoice and then returns 504, so invoice-creation gets a failure for a create
  * that happened. SQS delivers the invoice request again after the local retry delay of one second.
- *
- * <p>NOTE: the Xero simulator does not expose request headers, so the Idempotency-Key is checked through the
- * ledger and through the invoice count, not on each PUT /Invoices request.
+ * The retry finds the stored invoice by its reference and adopts it.
  */
 class InvoiceRetryTest {
 
@@ -71,6 +69,12 @@ class InvoiceRetryTest {
 
         assertThat(handoff.state()).isEqualTo(HandoffState.INVOICED);
         assertThat(handoff.invoiceId()).isEqualTo(storedInvoiceId);
+    }
+
+    @Test
+    void everyInvoiceCreateCarriesDealKey() {
+        assertThat(local.xero().putInvoiceIdempotencyKeys()).isNotEmpty();
+        assertThat(local.xero().putInvoiceIdempotencyKeys()).containsOnly(EXPECTED_IDEMPOTENCY_KEY);
     }
 
     @Test

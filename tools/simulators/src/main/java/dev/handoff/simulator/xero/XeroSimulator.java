@@ -64,6 +64,7 @@ public final class XeroSimulator implements AutoCloseable {
     private final JsonNode taxRates;
     private final WebhookDispatcher webhooks;
     private final AtomicInteger putInvoiceCalls = new AtomicInteger();
+    private final List<String> putInvoiceIdempotencyKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger invoiceCreatesToFail = new AtomicInteger();
     private volatile URI webhookUrl;
 
@@ -110,6 +111,14 @@ public final class XeroSimulator implements AutoCloseable {
     /** Number of PUT /Invoices requests received, replays and failures included. */
     public int putInvoiceCallCount() {
         return putInvoiceCalls.get();
+    }
+
+    /**
+     * Returns the Idempotency-Key header of every PUT /Invoices request in arrival order; a request without the
+     * header appears as an empty string.
+     */
+    public List<String> putInvoiceIdempotencyKeys() {
+        return List.copyOf(putInvoiceIdempotencyKeys);
     }
 
     /** Snapshot of a tenant's contacts in Xero's JSON shape. */
@@ -289,6 +298,7 @@ public final class XeroSimulator implements AutoCloseable {
             throws IOException {
         putInvoiceCalls.incrementAndGet();
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        putInvoiceIdempotencyKeys.add(key == null ? "" : key);
         if (key != null && key.isBlank()) {
             sendValidationException(exchange, List.of("Idempotency-Key must not be empty"));
             return;
