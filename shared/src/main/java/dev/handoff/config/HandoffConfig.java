@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * Settings read once per function instance from the Lambda environment. Each getter for a required
  * variable throws {@link ConfigurationException} naming the variable, so a function fails at its first use
- * with a message that says what to set. docs/configuration.md lists every variable.
+ * with a message that names the value to set. docs/configuration.md lists every variable.
  */
 public final class HandoffConfig {
 
@@ -51,7 +51,7 @@ public final class HandoffConfig {
         return required("XERO_TENANT_ID", "the Xero organisation's tenant id");
     }
 
-    /** The HubSpot portal (account) this deployment serves; events from other portals are ignored. */
+    /** Returns the HubSpot portal (account) id this deployment serves. Events from other portals are ignored. */
     public String hubSpotPortalId() {
         return required("HUBSPOT_PORTAL_ID", "the HubSpot portal id (Hub ID) this deployment serves");
     }
@@ -70,7 +70,7 @@ public final class HandoffConfig {
         return WonStages.parse(optional("HUBSPOT_WON_STAGES").orElse("default:closedwon"));
     }
 
-    /** The URL HubSpot calls, when it differs from what the request's host and path show (custom domains). */
+    /** Returns the URL HubSpot calls, when a custom domain makes it differ from the request's host and path. */
     public Optional<URI> hubSpotPublicWebhookUrl() {
         return optional("HUBSPOT_PUBLIC_WEBHOOK_URL").map(value -> parseUri("HUBSPOT_PUBLIC_WEBHOOK_URL", value));
     }

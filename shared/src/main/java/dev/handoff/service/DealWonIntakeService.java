@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Accepts a HubSpot webhook delivery: verifies its signature, keeps deal stage changes into a won stage,
  * records each event in the ledger, and enqueues one message per deal. It does no CRM or accounting work, so
- * it answers well inside HubSpot's timeout and HubSpot has no reason to re-send.
+ * it responds well inside HubSpot's timeout and HubSpot has no reason to re-send.
  *
  * <p>Answers: 401 for a bad signature or stale timestamp, 400 for a body that is not a valid delivery,
  * 200 otherwise (also for repeats, which are no-ops). A failure to reach the ledger or SQS is a 500, so
@@ -138,7 +138,7 @@ public final class DealWonIntakeService {
                 && wonStages.isWonStageInAnyPipeline(event.propertyValue());
     }
 
-    /** A new handoff, or a blocked one that sales has fixed and moved to won again. */
+    /** Returns whether the handoff is new, or blocked and moved to won again after sales fixed it. */
     private static boolean needsWork(Handoff handoff) {
         return handoff.state() == HandoffState.RECEIVED || handoff.state() == HandoffState.BLOCKED;
     }

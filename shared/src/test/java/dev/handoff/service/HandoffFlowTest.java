@@ -178,7 +178,7 @@ class HandoffFlowTest {
     @Test
     void retryWithoutFoundInvoiceResendsSameKey() {
         // The reference search does not see the invoice yet, so the retry creates again with the same key,
-        // and the accounting system answers with the invoice it already made.
+        // and the accounting system returns the invoice it already made.
         FakeAccounting searchLagging = new FakeAccounting() {
             @Override
             public List<AccountingInvoice> findInvoicesByReference(String reference) {
