@@ -40,7 +40,10 @@ public enum PaymentStatus {
         };
     }
 
-    /** Paid plus credited, as a fraction of the total, rounded half-up to four places; zero for a zero total. */
+    /**
+     * Returns paid plus credited as a fraction of the total, rounded half-up to four places, for display; zero
+     * for a zero total. Decisions use {@link #isSettledAtLeast}.
+     */
     public static BigDecimal settledFraction(AccountingInvoice invoice) {
         BigDecimal total = orZero(invoice.total());
         if (total.signum() <= 0) {
@@ -48,6 +51,19 @@ public enum PaymentStatus {
         }
         BigDecimal settled = orZero(invoice.amountPaid()).add(orZero(invoice.amountCredited()));
         return settled.divide(total, 4, RoundingMode.HALF_UP);
+    }
+
+    /**
+     * Returns whether paid plus credited is at least {@code fraction} of the total, compared exactly: a rounded
+     * fraction could report 50% for 49.996% paid.
+     */
+    public static boolean isSettledAtLeast(AccountingInvoice invoice, BigDecimal fraction) {
+        BigDecimal total = orZero(invoice.total());
+        if (total.signum() <= 0) {
+            return false;
+        }
+        BigDecimal settled = orZero(invoice.amountPaid()).add(orZero(invoice.amountCredited()));
+        return settled.compareTo(total.multiply(fraction)) >= 0;
     }
 
     private static BigDecimal orZero(BigDecimal value) {

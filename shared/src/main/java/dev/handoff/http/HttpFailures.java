@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Classifies remote HTTP failures once for every adapter: 429 and 5xx are retryable, 401 and 403 are
- * configuration errors, 404 is not found, other 4xx are data errors. Messages name the API and status only,
+ * Classifies remote HTTP failures once for every adapter: 429, 409 and 5xx are retryable, 401 and 403 are
+ * configuration errors, 404 is not found, other 4xx are data errors. A 409 Conflict means another request on
+ * the same record (or with the same idempotency key) is still in progress, so a later retry can succeed. Messages name the API and status only,
  * never the response body, which may contain personal data.
  */
 public final class HttpFailures {
@@ -26,7 +27,7 @@ public final class HttpFailures {
         if (status == 429) {
             return new RetryableException(message + " (rate limited)", retryAfter(response).orElse(null), null);
         }
-        if (status >= 500) {
+        if (status >= 500 || status == 409) {
             return new RetryableException(message, null);
         }
         if (status == 401 || status == 403) {

@@ -30,18 +30,25 @@ public final class CrmStatusWriter {
         this.clock = clock;
     }
 
-    /** Tells sales on the deal what blocks the handoff: a status, the reason, and a note in plain words. */
-    public Handoff writeBlocked(Handoff handoff) {
+    /**
+     * Shows sales on the deal what blocks the handoff: a status, the reason, and a note in plain words.
+     * {@code crmDetail}, when not empty, is added on the deal only: it may quote the accounting system's
+     * validation text, which can echo customer data and so stays out of the ledger.
+     */
+    public Handoff writeBlocked(Handoff handoff, String crmDetail) {
         String signature = "BLOCKED|" + handoff.blockedReason();
         if (signature.equals(handoff.crmSyncedStatus())) {
             return handoff;
         }
+        String reason = crmDetail == null || crmDetail.isBlank()
+                ? handoff.blockedReason()
+                : handoff.blockedReason() + " " + crmDetail;
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(CrmProperties.HANDOFF_STATUS, HandoffState.BLOCKED.name());
-        properties.put(CrmProperties.BLOCKED_REASON, handoff.blockedReason());
+        properties.put(CrmProperties.BLOCKED_REASON, reason);
         properties.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
         crm.updateDeal(handoff.key().dealId(), properties);
-        crm.addDealNote(handoff.key().dealId(), "Handoff to accounting is on hold. " + handoff.blockedReason()
+        crm.addDealNote(handoff.key().dealId(), "Handoff to accounting is on hold. " + reason
                 + " Once fixed, move the deal to the won stage again to resume.");
         return recordSynced(handoff, signature);
     }

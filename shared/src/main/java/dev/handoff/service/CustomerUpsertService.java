@@ -89,6 +89,10 @@ public final class CustomerUpsertService {
             blocker.block(handoff, HandoffState.RECEIVED, List.of("deal"),
                     "The deal was not found in the CRM; it may have been deleted or merged.");
             return Outcome.BLOCKED;
+        } catch (DataException e) {
+            blocker.block(handoff, HandoffState.RECEIVED, e.fields().isEmpty() ? List.of("deal") : e.fields(),
+                    "The deal's CRM data could not be read.", e.getMessage());
+            return Outcome.BLOCKED;
         }
 
         List<CustomerMapper.Problem> problems = new ArrayList<>();
@@ -108,17 +112,18 @@ public final class CustomerUpsertService {
         try {
             contactId = findOrCreateContact(mapped.customer(), handoff);
         } catch (DataException e) {
-            // The accounting system rejected the contact; its message is stored for finance, never logged.
-            blocker.block(handoff, HandoffState.RECEIVED, e.fields().isEmpty() ? List.of("company") : e.fields(),
-                    "The accounting system rejected the customer: " + e.getMessage());
+            // The accounting system's message may echo customer data, so it goes to the CRM deal only.
+            blocker.block(ledger.find(key).orElse(handoff), HandoffState.RECEIVED,
+                    e.fields().isEmpty() ? List.of("company") : e.fields(),
+                    "The accounting system rejected the customer.", e.getMessage());
             return Outcome.BLOCKED;
         }
         if (contactId.isEmpty()) {
             return Outcome.BLOCKED;
         }
 
-        Handoff current = ledger.find(key).orElseThrow();
-        ledger.transition(current, HandoffState.CUSTOMER_READY,
+        // Guarded by the version read at the start, so a concurrent worker's change surfaces as a stale write.
+        ledger.transition(handoff, HandoffState.CUSTOMER_READY,
                 HandoffChange.none().set(Attribute.CUSTOMER_ID, contactId.get()).set(Attribute.TENANT_ID, tenantId)
                         .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE),
                 now());
@@ -144,6 +149,10 @@ public final class CustomerUpsertService {
         }
 
         Optional<AccountingContact> byNumber = accounting.findContactByNumber(companyId);
+        if (byNumber.isPresent() && byNumber.get().isArchived()) {
+            return blockForMatch(handoff, "The accounting contact with this company's contact number is archived; "
+                    + "finance must restore it or confirm a new customer.");
+        }
         if (byNumber.isPresent()) {
             return link(key, companyId, byNumber.get(), "contact number");
         }

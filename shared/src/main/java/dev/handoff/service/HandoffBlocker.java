@@ -36,6 +36,14 @@ public final class HandoffBlocker {
      * @param resumeState the state to resume from once fixed
      */
     public Handoff block(Handoff handoff, HandoffState resumeState, List<String> fields, String reason) {
+        return block(handoff, resumeState, fields, reason, "");
+    }
+
+    /**
+     * Blocks the handoff like {@link #block(Handoff, HandoffState, List, String)}, and adds {@code crmDetail}
+     * (for example a remote system's validation message) to the CRM deal only, never to the ledger or logs.
+     */
+    public Handoff block(Handoff handoff, HandoffState resumeState, List<String> fields, String reason, String crmDetail) {
         Handoff blocked = handoff;
         if (handoff.state() != HandoffState.BLOCKED || !reason.equals(handoff.blockedReason())) {
             HandoffChange change = HandoffChange.none()
@@ -48,6 +56,6 @@ public final class HandoffBlocker {
             ledger.appendEvent(handoff.key(), "blocked", String.join(",", fields), reason, Instant.now(clock));
             LOG.warn("Handoff {} blocked at {}; fields {}", handoff.key(), resumeState, fields);
         }
-        return crmStatus.writeBlocked(blocked);
+        return crmStatus.writeBlocked(blocked, crmDetail);
     }
 }

@@ -15,6 +15,8 @@ import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.HandoffChange.Attribute;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.message.InvoiceRequestMessage;
+import dev.handoff.message.PaymentEventMessage;
+import dev.handoff.message.QueuePublisher;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,10 +46,13 @@ public final class InvoiceCreationService {
     private final CrmStatusWriter crmStatus;
     private final HandoffBlocker blocker;
     private final Map<TaxCategory, BigDecimal> vatRates;
+    private final QueuePublisher queue;
+    private final String paymentEventsQueueUrl;
     private final Clock clock;
 
     public InvoiceCreationService(Ledger ledger, CrmClient crm, AccountingClient accounting, InvoiceDrafter drafter,
-            CrmStatusWriter crmStatus, HandoffBlocker blocker, BigDecimal standardVatRate, Clock clock) {
+            CrmStatusWriter crmStatus, HandoffBlocker blocker, BigDecimal standardVatRate, QueuePublisher queue,
+            String paymentEventsQueueUrl, Clock clock) {
         this.ledger = ledger;
         this.crm = crm;
         this.accounting = accounting;
@@ -56,6 +61,8 @@ public final class InvoiceCreationService {
         this.blocker = blocker;
         this.vatRates = Map.of(TaxCategory.STANDARD, standardVatRate, TaxCategory.ZERO_RATED, BigDecimal.ZERO,
                 TaxCategory.ZERO_RATED_EXPORT, BigDecimal.ZERO, TaxCategory.EXEMPT, BigDecimal.ZERO);
+        this.queue = queue;
+        this.paymentEventsQueueUrl = paymentEventsQueueUrl;
         this.clock = clock;
     }
 
@@ -70,14 +77,17 @@ public final class InvoiceCreationService {
         }
         Handoff handoff = found.get();
 
+        // A recorded idempotency key proves an earlier attempt may have reached the accounting system, so the
+        // invoice is looked up by reference before any create, also when resuming from BLOCKED.
+        boolean attemptedBefore = handoff.invoiceIdempotencyKey() != null;
         switch (handoff.state()) {
             case CUSTOMER_READY:
-                return createInvoice(handoff, false);
+                return createInvoice(handoff, attemptedBefore);
             case INVOICE_IN_FLIGHT:
                 return createInvoice(handoff, true);
             case BLOCKED:
                 if (handoff.resumeState() == HandoffState.CUSTOMER_READY) {
-                    return createInvoice(handoff, false);
+                    return createInvoice(handoff, attemptedBefore);
                 }
                 LOG.info("Handoff {} is blocked before the invoice step; invoice request ignored", key);
                 return Outcome.NOT_READY;
@@ -91,23 +101,28 @@ public final class InvoiceCreationService {
         }
     }
 
-    private Outcome createInvoice(Handoff handoff, boolean alreadyInFlight) {
+    private Outcome createInvoice(Handoff handoff, boolean lookUpFirst) {
         HandoffKey key = handoff.key();
-        CrmDeal deal = crm.readDeal(key.dealId());
+        CrmDeal deal;
+        try {
+            deal = crm.readDeal(key.dealId());
+        } catch (DataException e) {
+            blocker.block(handoff, HandoffState.CUSTOMER_READY, e.fields().isEmpty() ? List.of("deal") : e.fields(),
+                    "The deal's CRM data could not be read for the invoice.", e.getMessage());
+            return Outcome.BLOCKED;
+        }
         InvoiceRequest request = drafter.draft(key, deal, handoff.customerId(), handoff.createdAt());
         String idempotencyKey = InvoiceDrafter.idempotencyKey(key);
 
         Handoff inFlight = handoff;
-        Optional<AccountingInvoice> existing = Optional.empty();
-        if (alreadyInFlight) {
-            existing = findCreatedInvoice(request.reference());
-        } else {
+        if (handoff.state() != HandoffState.INVOICE_IN_FLIGHT) {
             inFlight = ledger.transition(handoff, HandoffState.INVOICE_IN_FLIGHT, HandoffChange.none()
                     .set(Attribute.INVOICE_IDEMPOTENCY_KEY, idempotencyKey)
                     .set(Attribute.INVOICE_IN_FLIGHT_SINCE, Instant.now(clock))
                     .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE),
                     Instant.now(clock));
         }
+        Optional<AccountingInvoice> existing = lookUpFirst ? findCreatedInvoice(request.reference()) : Optional.empty();
 
         AccountingInvoice invoice;
         Outcome outcome;
@@ -120,7 +135,7 @@ public final class InvoiceCreationService {
                 invoice = accounting.createInvoice(request, idempotencyKey);
             } catch (DataException e) {
                 blocker.block(inFlight, HandoffState.CUSTOMER_READY, e.fields().isEmpty() ? List.of("invoice") : e.fields(),
-                        "The accounting system rejected the invoice: " + e.getMessage());
+                        "The accounting system rejected the invoice.", e.getMessage());
                 return Outcome.BLOCKED;
             }
             outcome = Outcome.INVOICED;
@@ -131,10 +146,25 @@ public final class InvoiceCreationService {
         ledger.putInvoiceIndex(handoff.tenantId(), invoice.invoiceId(), key, Instant.now(clock));
         Handoff invoiced = ledger.transition(inFlight, HandoffState.INVOICED, invoiceAttributes(invoice), Instant.now(clock));
         crmStatus.writeInvoiceStatus(invoiced);
+        requestPaymentSyncIfSettled(invoiced, invoice);
         return outcome;
     }
 
-    /** An invoice this handoff created earlier, identified by the deal reference; voided or deleted ones do not count. */
+    /**
+     * Queues a payment event for an adopted invoice that was already paid, credited or voided. Its webhook may
+     * have arrived while the handoff was still in flight, and Xero sends no second one.
+     */
+    private void requestPaymentSyncIfSettled(Handoff invoiced, AccountingInvoice invoice) {
+        PaymentStatus status = PaymentStatus.of(invoice);
+        if (status == PaymentStatus.PARTIALLY_PAID || status == PaymentStatus.PAID || status == PaymentStatus.VOIDED) {
+            queue.send(paymentEventsQueueUrl, new PaymentEventMessage(invoiced.tenantId(), invoice.invoiceId(), ""),
+                    Map.of("invoiceId", invoice.invoiceId()));
+            ledger.appendEvent(invoiced.key(), "payment", "sync requested", "invoice " + invoice.invoiceId() + " is " + status,
+                    Instant.now(clock));
+        }
+    }
+
+    /** Returns an invoice this handoff created earlier, found by the deal reference; voided or deleted ones do not count. */
     private Optional<AccountingInvoice> findCreatedInvoice(String reference) {
         return accounting.findInvoicesByReference(reference).stream()
                 .filter(invoice -> reference.equals(invoice.reference()))

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * to the CRM deal, and sends the onboarding trigger once the onboarding rule holds. The invoice is never
  * edited.
  *
- * <p>Exactly one trigger: the handoff moves to ONBOARDING_PENDING with a conditional write before the send,
- * so only one worker sends, and the FIFO queue drops a resend with the same deduplication id (a worker that
- * died between the send and ONBOARDING_SENT resends it).
+ * <p>One trigger per handoff: the handoff moves to ONBOARDING_PENDING with a conditional write before the send,
+ * so only one worker sends. A worker that died between the send and ONBOARDING_SENT resends it on redelivery,
+ * and the FIFO queue drops the resend when it comes within SQS's five-minute deduplication window. A resend
+ * after a longer outage reaches the queue again, so consumers deduplicate on {@code triggerId}.
  */
 public final class PaymentStatusSyncService {
 
@@ -64,6 +65,11 @@ public final class PaymentStatusSyncService {
         }
         Handoff handoff = ledger.find(key.get()).orElseThrow(() ->
                 new IllegalStateException("Invoice index points to missing handoff " + key.get()));
+        if (handoff.state() == HandoffState.INVOICE_IN_FLIGHT || handoff.state() == HandoffState.CUSTOMER_READY) {
+            // The invoice exists but invoice creation has not recorded it yet; acknowledging now would lose the payment.
+            throw new dev.handoff.error.RetryableException("Handoff " + handoff.key() + " is still at " + handoff.state()
+                    + "; payment event for invoice " + message.invoiceId() + " will be retried", null);
+        }
         if (!INVOICE_EXISTS.contains(handoff.state())) {
             LOG.info("Handoff {} is at {}; payment event for invoice {} ignored", handoff.key(), handoff.state(), message.invoiceId());
             return Outcome.NOT_OURS;
@@ -74,7 +80,9 @@ public final class PaymentStatusSyncService {
         handoff = recordStatus(handoff, invoice, status);
         handoff = crmStatus.writeInvoiceStatus(handoff);
 
-        if (status == PaymentStatus.VOIDED || !onboardingDue(handoff, invoice, status)) {
+        // A trigger already decided (ONBOARDING_PENDING) is always sent, even if the invoice is voided since.
+        if (handoff.state() != HandoffState.ONBOARDING_PENDING
+                && (status == PaymentStatus.VOIDED || !onboardingDue(handoff, invoice, status))) {
             return Outcome.SYNCED;
         }
         sendOnboarding(handoff, status);
@@ -108,8 +116,7 @@ public final class PaymentStatusSyncService {
         if (onboardingRule.isFullyPaidRule()) {
             return status == PaymentStatus.PAID;
         }
-        return status == PaymentStatus.PAID
-                || PaymentStatus.settledFraction(invoice).compareTo(onboardingRule.minimumPaidFraction()) >= 0;
+        return status == PaymentStatus.PAID || PaymentStatus.isSettledAtLeast(invoice, onboardingRule.minimumPaidFraction());
     }
 
     private void sendOnboarding(Handoff handoff, PaymentStatus status) {

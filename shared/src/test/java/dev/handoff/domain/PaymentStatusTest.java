@@ -58,6 +58,16 @@ class PaymentStatusTest {
     }
 
     @Test
+    void settledFractionComparedExactly() {
+        AccountingInvoice justUnder = invoice("AUTHORISED", "100000.00", "49996.00", "0.00", "50004.00");
+        AccountingInvoice exactlyHalf = invoice("AUTHORISED", "100000.00", "40000.00", "10000.00", "50000.00");
+
+        assertThat(PaymentStatus.isSettledAtLeast(justUnder, new BigDecimal("0.50"))).isFalse();
+        assertThat(PaymentStatus.isSettledAtLeast(exactlyHalf, new BigDecimal("0.50"))).isTrue();
+        assertThat(PaymentStatus.isSettledAtLeast(invoice("AUTHORISED", "0.00", "0", "0", "0"), new BigDecimal("0.50"))).isFalse();
+    }
+
+    @Test
     void unknownStatusIsRejected() {
         assertThatThrownBy(() -> PaymentStatus.of(invoice("ARCHIVED", "1.00", "0", "0", "1.00")))
                 .isInstanceOf(IllegalArgumentException.class)

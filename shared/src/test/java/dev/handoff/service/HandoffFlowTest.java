@@ -289,9 +289,108 @@ class HandoffFlowTest {
         CustomerUpsertService.Outcome outcome = customerUpsert(rejecting).process(message);
 
         assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.BLOCKED);
-        assertThat(handoff().blockedReason()).contains("<validation message>");
+        // The accounting system's text may echo customer data: it reaches the CRM deal, never the ledger.
+        assertThat(handoff().blockedReason()).doesNotContain("<validation message>");
+        assertThat(ledger.timeline(key)).noneMatch(event -> String.valueOf(event.detail()).contains("<validation message>"));
+        assertThat(crm.dealProperties(dealId).get(CrmProperties.BLOCKED_REASON)).contains("<validation message>");
+        assertThat(crm.notes).anyMatch(note -> note.text().contains("<validation message>"));
         assertThat(ledger.findCustomerLink("hubspot", Fixtures.PORTAL_ID, companyId, Fixtures.TENANT_ID)).isEmpty();
         assertThat(drain("InvoiceRequestQueue", InvoiceRequestMessage.class)).isEmpty();
+    }
+
+    @Test
+    void archivedContactNumberMatchBlocks() {
+        accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000f1", companyId, "Example Trading (Pty) Ltd",
+                "4000000000", null, null, "ARCHIVED"));
+        intake(1).handle(signedWebhook(3_000_000_951L, 0));
+
+        runCustomerUpsert();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff().blockedReason()).contains("archived");
+        assertThat(accounting.contactsCreated).isZero();
+    }
+
+    @Test
+    void unreadableDealDataBlocksInsteadOfRetrying() {
+        FakeCrm invalidTaxCategory = new FakeCrm() {
+            @Override
+            public dev.handoff.crm.CrmDeal readDeal(String id) {
+                throw new DataException("HubSpot line item 9001 has an unknown handoff_tax_category",
+                        List.of("line_item.9001.handoff_tax_category"));
+            }
+        };
+        intake(1).handle(signedWebhook(3_000_000_961L, 0));
+        DealWonMessage message = drain("DealWonQueue", DealWonMessage.class).get(0);
+
+        CustomerUpsertService.Outcome outcome = customerUpsert(accounting, invalidTaxCategory).process(message);
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.BLOCKED);
+        assertThat(handoff().blockedFields()).containsExactly("line_item.9001.handoff_tax_category");
+        assertThat(invalidTaxCategory.notes).hasSize(1);
+    }
+
+    @Test
+    void resumedInvoiceAdoptsOneAlreadyCreated() {
+        // Xero made the invoice but answered with a rejection; after the fix, the resume must not create a second.
+        FakeAccounting rejectingAfterCreate = new FakeAccounting() {
+            private boolean rejected;
+
+            @Override
+            public synchronized AccountingInvoice createInvoice(dev.handoff.accounting.InvoiceRequest request, String key) {
+                AccountingInvoice invoice = super.createInvoice(request, key);
+                if (!rejected) {
+                    rejected = true;
+                    throw new DataException("Xero rejected create invoice: <validation message>", List.of("invoice"));
+                }
+                return invoice;
+            }
+        };
+        intake(1).handle(signedWebhook(3_000_000_971L, 0));
+        runCustomerUpsert();
+        InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
+        InvoiceCreationService invoices = invoiceCreation(rejectingAfterCreate);
+
+        assertThat(invoices.process(request)).isEqualTo(InvoiceCreationService.Outcome.BLOCKED);
+        assertThat(handoff().resumeState()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(invoices.process(request)).isEqualTo(InvoiceCreationService.Outcome.ADOPTED);
+
+        assertThat(rejectingAfterCreate.invoices).hasSize(1);
+        assertThat(rejectingAfterCreate.idempotencyKeys).hasSize(1);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+    }
+
+    @Test
+    void paymentEventDuringInFlightIsRetried() {
+        intake(1).handle(signedWebhook(3_000_000_981L, 0));
+        runCustomerUpsert();
+        InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
+        accounting.timeoutsAfterCreate = 1;
+        assertThatThrownBy(() -> invoiceCreation().process(request)).isInstanceOf(RetryableException.class);
+        AccountingInvoice created = accounting.invoices.get(0);
+        ledger.putInvoiceIndex(Fixtures.TENANT_ID, created.invoiceId(), key, Instant.now(clock));
+
+        assertThatThrownBy(() -> runPaymentSync(created.invoiceId(), OnboardingRule.fullyPaid()))
+                .isInstanceOf(RetryableException.class);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICE_IN_FLIGHT);
+    }
+
+    @Test
+    void adoptedPaidInvoiceQueuesPaymentSync() {
+        intake(1).handle(signedWebhook(3_000_000_991L, 0));
+        runCustomerUpsert();
+        InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
+        accounting.timeoutsAfterCreate = 1;
+        assertThatThrownBy(() -> invoiceCreation().process(request)).isInstanceOf(RetryableException.class);
+        AccountingInvoice created = accounting.invoices.get(0);
+        accounting.pay(created.invoiceId(), created.total());
+
+        assertThat(invoiceCreation().process(request)).isEqualTo(InvoiceCreationService.Outcome.ADOPTED);
+
+        List<PaymentEventMessage> events = drainByBody("PaymentEventQueue", PaymentEventMessage.class, created.invoiceId());
+        assertThat(events).hasSize(1);
+        runPaymentSync(created.invoiceId(), OnboardingRule.fullyPaid());
+        assertThat(handoff().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
     }
 
     @Test
@@ -365,8 +464,12 @@ class HandoffFlowTest {
     }
 
     private CustomerUpsertService customerUpsert(FakeAccounting accountingSystem) {
-        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
-        return new CustomerUpsertService(ledger, crm, accountingSystem, new QueuePublisher(sqs),
+        return customerUpsert(accountingSystem, crm);
+    }
+
+    private CustomerUpsertService customerUpsert(FakeAccounting accountingSystem, FakeCrm crmSystem) {
+        CrmStatusWriter writer = new CrmStatusWriter(crmSystem, ledger, clock);
+        return new CustomerUpsertService(ledger, crmSystem, accountingSystem, new QueuePublisher(sqs),
                 new HandoffBlocker(ledger, writer, clock), WonStages.parse("default:closedwon"), Fixtures.TENANT_ID,
                 resources.queueUrl("InvoiceRequestQueue"), clock);
     }
@@ -380,7 +483,7 @@ class HandoffFlowTest {
         InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE, "AUTHORISED", "200",
                 TaxCategory.STANDARD);
         return new InvoiceCreationService(ledger, crm, accountingSystem, drafter, writer, new HandoffBlocker(ledger, writer, clock),
-                new BigDecimal("15.00"), clock);
+                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock);
     }
 
     private PaymentStatusSyncService paymentSync(OnboardingRule rule) {
@@ -410,12 +513,17 @@ class HandoffFlowTest {
 
     /** Receives and deletes every message for this test's deal; other tests' messages are left alone. */
     private <T> List<T> drain(String queue, Class<T> type) {
+        return drainByBody(queue, type, dealId);
+    }
+
+    /** Receives and deletes every message whose body contains {@code marker}. */
+    private <T> List<T> drainByBody(String queue, Class<T> type, String marker) {
         String url = resources.queueUrl(queue);
         List<T> bodies = new ArrayList<>();
         while (true) {
             List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)
                     .visibilityTimeout(0)).messages();
-            List<Message> ours = messages.stream().filter(message -> message.body().contains(dealId)).toList();
+            List<Message> ours = messages.stream().filter(message -> message.body().contains(marker)).toList();
             if (ours.isEmpty()) {
                 return bodies;
             }

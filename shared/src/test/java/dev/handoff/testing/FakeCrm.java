@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An in-memory CRM for service tests: deals to read, and a record of every write. */
-public final class FakeCrm implements CrmClient {
+public class FakeCrm implements CrmClient {
 
     public record Update(String dealId, Map<String, String> properties) {
     }

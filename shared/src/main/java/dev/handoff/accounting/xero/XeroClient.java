@@ -101,7 +101,7 @@ public final class XeroClient implements AccountingClient {
         }
 
         // The same path also accepts a ContactID, so the number is compared before the contact is trusted.
-        return json.contacts(json.read(response.body())).stream()
+        return json.contacts(successBody(response)).stream()
                 .filter(contact -> contactNumber.equals(contact.contactNumber()))
                 .findFirst();
     }
@@ -116,7 +116,7 @@ public final class XeroClient implements AccountingClient {
         HttpResponse<String> response = send(
                 get("/Contacts?where=" + encode(where) + "&includeArchived=true"), "find contacts by tax number", false);
 
-        return json.contacts(json.read(response.body())).stream()
+        return json.contacts(successBody(response)).stream()
                 .filter(contact -> taxNumber.equals(contact.taxNumber()))
                 .toList();
     }
@@ -138,7 +138,7 @@ public final class XeroClient implements AccountingClient {
                 "find contacts by name", false);
 
         String wanted = normaliseName(name);
-        return json.contacts(json.read(response.body())).stream()
+        return json.contacts(successBody(response)).stream()
                 .filter(contact -> contact.name() != null && normaliseName(contact.name()).equals(wanted))
                 .toList();
     }
@@ -158,7 +158,7 @@ public final class XeroClient implements AccountingClient {
         HttpRequest httpRequest = put("/Contacts?summarizeErrors=false", body, idempotencyKey);
         HttpResponse<String> response = send(httpRequest, "create contact", false, request);
 
-        JsonNode element = singleElement(json.read(response.body()), "Contacts", "create contact");
+        JsonNode element = singleElement(successBody(response), "Contacts", "create contact");
         rejectIfInvalid(element, "ContactID", "create contact", request);
         return json.contact(element);
     }
@@ -172,7 +172,7 @@ public final class XeroClient implements AccountingClient {
         HttpResponse<String> response = send(
                 post("/Contacts/" + encode(contactId), body), "set contact number", false);
 
-        JsonNode element = singleElement(json.read(response.body()), "Contacts", "set contact number");
+        JsonNode element = singleElement(successBody(response), "Contacts", "set contact number");
         rejectIfInvalid(element, "ContactID", "set contact number", null);
         return json.contact(element);
     }
@@ -201,7 +201,7 @@ public final class XeroClient implements AccountingClient {
         HttpResponse<String> response = send(
                 put("/Invoices?summarizeErrors=false", body, idempotencyKey), "create invoice", false);
 
-        JsonNode element = singleElement(json.read(response.body()), "Invoices", "create invoice");
+        JsonNode element = singleElement(successBody(response), "Invoices", "create invoice");
         rejectIfInvalid(element, "InvoiceID", "create invoice", null);
         return json.invoice(element);
     }
@@ -218,7 +218,7 @@ public final class XeroClient implements AccountingClient {
         HttpResponse<String> response = send(
                 get("/Invoices?searchTerm=" + encode(reference)), "find invoices by reference", false);
 
-        return json.invoices(json.read(response.body())).stream()
+        return json.invoices(successBody(response)).stream()
                 .filter(invoice -> reference.equals(invoice.reference()))
                 .toList();
     }
@@ -229,7 +229,7 @@ public final class XeroClient implements AccountingClient {
 
         HttpResponse<String> response = send(get("/Invoices/" + encode(invoiceId)), "get invoice", false);
 
-        return singleInvoice(json.read(response.body()), invoiceId);
+        return singleInvoice(successBody(response), invoiceId);
     }
 
     /**
@@ -254,10 +254,22 @@ public final class XeroClient implements AccountingClient {
         synchronized (taxRatesLock) {
             if (taxRates == null) {
                 HttpResponse<String> response = send(get("/TaxRates"), "list tax rates", false);
-                taxRates = List.copyOf(json.taxRates(json.read(response.body())));
+                taxRates = List.copyOf(json.taxRates(successBody(response)));
             }
             return taxRates;
         }
+    }
+
+    /**
+     * Parses a 2xx body. A success that is not JSON (an HTML page from a proxy, say) proves nothing, so it is
+     * retryable rather than read as "no match", which could lead to a duplicate contact.
+     */
+    private JsonNode successBody(HttpResponse<String> response) {
+        JsonNode root = json.read(response.body());
+        if (root == null || root.isMissingNode() || !root.isObject()) {
+            throw new RetryableException(API + " returned HTTP " + response.statusCode() + " with a body that is not a JSON object", null);
+        }
+        return root;
     }
 
     private AccountingInvoice singleInvoice(JsonNode root, String invoiceId) {

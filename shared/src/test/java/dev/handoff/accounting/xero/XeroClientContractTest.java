@@ -350,6 +350,19 @@ class XeroClientContractTest {
     }
 
     @Test
+    void nonJsonSuccessIsRetryableNotEmpty() {
+        // A proxy's HTML page with 200 must not read as "no such contact", which would lead to a duplicate.
+        xero.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html").withBody("<html><body>Service notice</body></html>")));
+
+        assertThatThrownBy(() -> client.findContactByNumber("hs-company-7001"))
+                .isInstanceOf(dev.handoff.error.RetryableException.class)
+                .hasMessageContaining("not a JSON object");
+        assertThatThrownBy(() -> client.findContactsByName("Example Trading (Pty) Ltd"))
+                .isInstanceOf(dev.handoff.error.RetryableException.class);
+    }
+
+    @Test
     void contactNumberWithFreeTextIsRejected() {
         assertThatThrownBy(() -> client.findContactByNumber("a\" OR 1==1"))
                 .isInstanceOf(IllegalArgumentException.class)

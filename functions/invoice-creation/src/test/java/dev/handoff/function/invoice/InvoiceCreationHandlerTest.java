@@ -20,6 +20,7 @@ import dev.handoff.ledger.Ledger;
 import dev.handoff.local.engines.LocalEnginesExtension;
 import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.local.engines.RepositoryRoot;
+import dev.handoff.message.QueuePublisher;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.HandoffBlocker;
 import dev.handoff.service.InvoiceCreationService;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The invoice-creation handler driven by the sample SQS event in {@code events/}, on the real ledger (dynalite),
@@ -53,13 +55,15 @@ class InvoiceCreationHandlerTest {
     private static final String OTHER_MESSAGE_ID = "0b4d1f2a-0000-4000-8000-0000000000ff";
 
     private final DynamoDbClient dynamoDb;
+    private final SqsClient sqs;
     private final ProvisionedResources resources;
     private final Ledger ledger;
     private final FakeCrm crm = new FakeCrm();
     private final FakeAccounting accounting = new FakeAccounting();
     private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T06:00:00Z"), ZoneOffset.UTC);
 
-    InvoiceCreationHandlerTest(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+    InvoiceCreationHandlerTest(DynamoDbClient dynamoDb, SqsClient sqs, ProvisionedResources resources) {
+        this.sqs = sqs;
         this.dynamoDb = dynamoDb;
         this.resources = resources;
         this.ledger = new Ledger(dynamoDb, resources.tableName("LedgerTable"));
@@ -153,7 +157,8 @@ class InvoiceCreationHandlerTest {
         InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE, "AUTHORISED", "200",
                 TaxCategory.STANDARD);
         InvoiceCreationService service = new InvoiceCreationService(ledger, crm, accounting, drafter, crmStatus,
-                new HandoffBlocker(ledger, crmStatus, clock), new BigDecimal("15.00"), clock);
+                new HandoffBlocker(ledger, crmStatus, clock), new BigDecimal("15.00"), new QueuePublisher(sqs),
+                resources.queueUrl("PaymentEventQueue"), clock);
         return new InvoiceCreationHandler(service);
     }
 
