@@ -39,7 +39,7 @@ public final class LocalHandoff implements AutoCloseable {
      *
      * @param apiPort the API Gateway port, or 0 for a free one
      * @param retryDelay how soon a failed SQS message is received again; Lambda waits the queue's visibility
-     *     timeout (180 s), which is too slow for a local run
+     *     timeout (360 s), which is too slow for a local run
      * @param onboardingRule the ONBOARDING_RULE value, for example PAID
      */
     public static LocalHandoff start(int apiPort, Duration retryDelay, String onboardingRule) {

@@ -43,7 +43,7 @@ class LocalResourcesTest {
         var onboarding = sqs.getQueueAttributes(request -> request.queueUrl(resources.queueUrl("OnboardingQueue"))
                 .attributeNames(QueueAttributeName.ALL)).attributes();
 
-        assertThat(dealWon).containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT, "180");
+        assertThat(dealWon).containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT, "360");
         assertThat(dealWon.get(QueueAttributeName.REDRIVE_POLICY))
                 .contains(resources.queueArns().get("DealWonDeadLetterQueue"))
                 .contains("5");

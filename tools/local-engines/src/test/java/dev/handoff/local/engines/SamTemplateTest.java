@@ -41,9 +41,10 @@ class SamTemplateTest {
     }
 
     @Test
-    void timeoutFallsBackToGlobals() {
+    void functionTimeoutOverridesGlobals() {
         assertThat(TEMPLATE.function("DealWonWebhookFunction").timeoutSeconds()).isEqualTo(10);
-        assertThat(TEMPLATE.function("CustomerUpsertFunction").timeoutSeconds()).isEqualTo(30);
+        assertThat(TEMPLATE.function("CustomerUpsertFunction").timeoutSeconds()).isEqualTo(60);
+        assertThat(TEMPLATE.function("PaymentStatusCallbackFunction").timeoutSeconds()).isEqualTo(10);
         assertThat(TEMPLATE.function("CustomerUpsertFunction").memorySizeMb()).isEqualTo(1024);
     }
 
@@ -72,7 +73,7 @@ class SamTemplateTest {
     void queuesHaveNamesAndRedrive() {
         QueueDefinition dealWon = TEMPLATE.queue("DealWonQueue").orElseThrow();
         assertThat(dealWon.name()).isEqualTo("handoff-deal-won");
-        assertThat(dealWon.visibilityTimeoutSeconds()).hasValue(180);
+        assertThat(dealWon.visibilityTimeoutSeconds()).hasValue(360);
         assertThat(dealWon.redrive()).contains(new QueueDefinition.Redrive("DealWonDeadLetterQueue", 5));
 
         QueueDefinition onboardingDlq = TEMPLATE.queue("OnboardingDeadLetterQueue").orElseThrow();

@@ -161,7 +161,7 @@ public final class LocalLambdaStack implements AutoCloseable {
      * Waits until every queue that a function consumes contains no message (visible, in flight or delayed), no
      * poller is handling a batch and no HTTP request is running, in two checks in a row.
      *
-     * <p>Messages that failed stay invisible for the queue's visibility timeout (180 s in the Handoff template),
+     * <p>Messages that failed stay invisible for the queue's visibility timeout (360 s for the Handoff consumers),
      * so set {@link Builder#retryDelay} when failures are expected.
      *
      * @throws IllegalStateException naming the busy queues if that does not happen within {@code timeout}
