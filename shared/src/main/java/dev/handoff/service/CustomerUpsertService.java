@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the won deal's company a finance-ready customer in the accounting system, then asks for the
+ * Makes the won deal's company a finance-ready customer in the accounting system, then requests the
  * invoice. Safe to run again for the same deal: each step checks the ledger first.
  *
  * <p>The contact is matched in this order, so an existing customer is never created twice: the ledger's

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Answers: 401 for a bad signature or stale timestamp, 400 for a body that is not a valid delivery,
  * 200 otherwise (also for repeats, which are no-ops). A failure to reach the ledger or SQS is a 500, so
- * HubSpot retries the delivery; the ledger remembers which events were enqueued, so a retry enqueues
- * only what is missing.
+ * HubSpot retries the delivery. The ledger records which events were enqueued, so a retry enqueues only
+ * what is missing.
  */
 public final class DealWonIntakeService {
 

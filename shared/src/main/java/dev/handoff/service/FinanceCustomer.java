@@ -15,7 +15,7 @@ public record FinanceCustomer(
         String billingEmail,
         Address billingAddress) {
 
-    /** The contact Handoff writes to the accounting system; the contact number is the CRM company id. */
+    /** Returns the contact Handoff writes to the accounting system, with the CRM company id as contact number. */
     public ContactRequest toContactRequest() {
         return new ContactRequest(crmCompanyId, legalName, vatNumber, registrationNumber, billingEmail, billingAddress);
     }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts a handoff into BLOCKED with the fields and the fix a person must make, remembers the step to resume
- * from, and tells sales on the CRM deal. The message that found the problem is then acknowledged: retrying
+ * from, and shows sales the problem on the CRM deal. The message that found the problem is then acknowledged: retrying
  * cannot fix data.
  */
 public final class HandoffBlocker {

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Raises the sales invoice for a handoff whose customer is ready, exactly once.
+ * Raises the sales invoice for a handoff whose customer is ready, without a second invoice on retry.
  *
  * <p>Before calling the accounting system the service records INVOICE_IN_FLIGHT with the idempotency key.
  * A call that timed out may still have created the invoice, so a later attempt that finds the handoff in

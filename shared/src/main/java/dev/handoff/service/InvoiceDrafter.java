@@ -79,8 +79,8 @@ public final class InvoiceDrafter {
     /**
      * Computes the invoice total the accounting system should report: each line amount and each line's tax
      * rounded half-up to cents, then summed. {@code ratesByCategory} maps each category to a percentage.
-     * NOTE: per-line rounding matches Xero's documented behaviour for line tax, but is not verified against a
-     * South African demo organisation; a mismatch is recorded on the timeline, never corrected silently.
+     * NOTE: per-line half-up rounding is assumed to match Xero's and is not verified against a South African
+     * demo organisation. A mismatch is recorded on the timeline and never corrected silently.
      */
     public static BigDecimal expectedTotal(InvoiceRequest request, Map<TaxCategory, BigDecimal> ratesByCategory) {
         BigDecimal total = BigDecimal.ZERO;
