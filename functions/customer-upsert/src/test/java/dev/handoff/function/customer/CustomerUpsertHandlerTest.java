@@ -19,12 +19,11 @@ import dev.handoff.message.QueuePublisher;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
 import dev.handoff.service.HandoffBlocker;
+import dev.handoff.testing.EngineTestData;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,9 +63,7 @@ class CustomerUpsertHandlerTest {
     // Tests in this class share one table and queue, and all of them use the sample's handoff.
     @BeforeEach
     void emptyLedgerAndQueue() {
-        String table = resources.tableName("LedgerTable");
-        dynamoDb.scanPaginator(request -> request.tableName(table)).items().forEach(item ->
-                dynamoDb.deleteItem(request -> request.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
+        EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
         sqs.purgeQueue(request -> request.queueUrl(resources.queueUrl("InvoiceRequestQueue")));
         crm.put(Fixtures.wonDeal(DEAL_ID, Fixtures.company()));
     }
@@ -144,31 +141,11 @@ class CustomerUpsertHandlerTest {
 
     /** Returns a batch of two records: a copy of the sample with {@code body} and its own message id, then the sample. */
     private static SQSEvent batchWithMalformedFirst(String body) {
-        SQSEvent.SQSMessage malformed = sampleEvent().getRecords().get(0);
-        malformed.setMessageId(MALFORMED_MESSAGE_ID);
-        malformed.setBody(body);
-        SQSEvent event = sampleEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        records.add(malformed);
-        records.addAll(event.getRecords());
-        event.setRecords(records);
-        return event;
+        return EngineTestData.batchWithRecordFirst(CustomerUpsertHandlerTest::sampleEvent, MALFORMED_MESSAGE_ID, body);
     }
 
     /** Receives and deletes every message on a queue. */
     private List<Message> receiveAll(String queue) {
-        String url = resources.queueUrl(queue);
-        List<Message> received = new ArrayList<>();
-        while (true) {
-            List<Message> batch = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
-                    .messages();
-            if (batch.isEmpty()) {
-                return received;
-            }
-            for (Message message : batch) {
-                received.add(message);
-                sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
+        return EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl(queue));
     }
 }

@@ -16,6 +16,7 @@ import dev.handoff.message.Json;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
 import dev.handoff.service.DealWonIntakeService;
+import dev.handoff.testing.EngineTestData;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -76,9 +77,7 @@ class DealWonWebhookHandlerTest {
     // Tests in this class share one table and queue, and several send the same sample event id.
     @BeforeEach
     void emptyLedgerAndQueue() {
-        String table = resources.tableName("LedgerTable");
-        dynamoDb.scanPaginator(request -> request.tableName(table)).items().forEach(item ->
-                dynamoDb.deleteItem(request -> request.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
+        EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
         sqs.purgeQueue(request -> request.queueUrl(resources.queueUrl("DealWonQueue")));
     }
 
@@ -266,19 +265,7 @@ class DealWonWebhookHandlerTest {
 
     /** Receives and deletes every message on the deal-won queue. */
     private List<Message> receiveAll() {
-        String url = resources.queueUrl("DealWonQueue");
-        List<Message> received = new java.util.ArrayList<>();
-        while (true) {
-            List<Message> batch = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10)
-                    .waitTimeSeconds(0).messageAttributeNames("All")).messages();
-            if (batch.isEmpty()) {
-                return received;
-            }
-            for (Message message : batch) {
-                received.add(message);
-                sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
+        return EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl("DealWonQueue"));
     }
 
     private static String message(APIGatewayV2HTTPResponse response) {

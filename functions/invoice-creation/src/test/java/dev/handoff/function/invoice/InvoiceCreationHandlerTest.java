@@ -25,14 +25,13 @@ import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.HandoffBlocker;
 import dev.handoff.service.InvoiceCreationService;
 import dev.handoff.service.InvoiceDrafter;
+import dev.handoff.testing.EngineTestData;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,9 +71,7 @@ class InvoiceCreationHandlerTest {
     // Tests in this class share one table, and all of them use the sample's handoff.
     @BeforeEach
     void customerReadyHandoff() {
-        String table = resources.tableName("LedgerTable");
-        dynamoDb.scanPaginator(request -> request.tableName(table)).items().forEach(item ->
-                dynamoDb.deleteItem(request -> request.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
+        EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
 
         crm.put(Fixtures.wonDeal(DEAL_ID, Fixtures.company()));
         Handoff received = ledger.openHandoff(KEY, TENANT_ID, "9999999:3000000001", clock.instant());
@@ -168,14 +165,6 @@ class InvoiceCreationHandlerTest {
 
     /** Returns a batch of two records: a copy of the sample with {@code body} and its own message id, then the sample. */
     private static SQSEvent batchWithOtherFirst(String body) {
-        SQSEvent.SQSMessage other = sampleEvent().getRecords().get(0);
-        other.setMessageId(OTHER_MESSAGE_ID);
-        other.setBody(body);
-        SQSEvent event = sampleEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        records.add(other);
-        records.addAll(event.getRecords());
-        event.setRecords(records);
-        return event;
+        return EngineTestData.batchWithRecordFirst(InvoiceCreationHandlerTest::sampleEvent, OTHER_MESSAGE_ID, body);
     }
 }

@@ -14,10 +14,10 @@ import dev.handoff.message.Json;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
 import dev.handoff.service.PaymentCallbackService;
+import dev.handoff.testing.EngineTestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -261,19 +261,7 @@ class PaymentStatusCallbackHandlerTest {
 
     /** Receives and deletes every message on the payment-event queue. */
     private List<Message> receiveAll() {
-        String url = resources.queueUrl("PaymentEventQueue");
-        List<Message> received = new ArrayList<>();
-        while (true) {
-            List<Message> batch = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10)
-                    .waitTimeSeconds(0).messageAttributeNames("All")).messages();
-            if (batch.isEmpty()) {
-                return received;
-            }
-            for (Message message : batch) {
-                received.add(message);
-                sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
+        return EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl("PaymentEventQueue"));
     }
 
     private static JsonNode json(String text) {

@@ -23,13 +23,12 @@ import dev.handoff.local.engines.RepositoryRoot;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.PaymentStatusSyncService;
+import dev.handoff.testing.EngineTestData;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,9 +71,7 @@ class PaymentStatusSyncHandlerTest {
     // Tests in this class share one table and queue, and all of them use the sample's invoice.
     @BeforeEach
     void invoicedHandoffPaidInAccounting() {
-        String table = resources.tableName("LedgerTable");
-        dynamoDb.scanPaginator(request -> request.tableName(table)).items().forEach(item ->
-                dynamoDb.deleteItem(request -> request.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
+        EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
         sqs.purgeQueue(request -> request.queueUrl(resources.queueUrl("OnboardingQueue")));
 
         Instant now = clock.instant();
@@ -176,31 +173,11 @@ class PaymentStatusSyncHandlerTest {
 
     /** Returns a batch of two records: a copy of the sample with {@code body} and its own message id, then the sample. */
     private static SQSEvent batchWithOtherFirst(String body) {
-        SQSEvent.SQSMessage other = sampleEvent().getRecords().get(0);
-        other.setMessageId(OTHER_MESSAGE_ID);
-        other.setBody(body);
-        SQSEvent event = sampleEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        records.add(other);
-        records.addAll(event.getRecords());
-        event.setRecords(records);
-        return event;
+        return EngineTestData.batchWithRecordFirst(PaymentStatusSyncHandlerTest::sampleEvent, OTHER_MESSAGE_ID, body);
     }
 
     /** Receives and deletes every message on a queue. */
     private List<Message> receiveAll(String queue) {
-        String url = resources.queueUrl(queue);
-        List<Message> received = new ArrayList<>();
-        while (true) {
-            List<Message> batch = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
-                    .messages();
-            if (batch.isEmpty()) {
-                return received;
-            }
-            for (Message message : batch) {
-                received.add(message);
-                sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
+        return EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl(queue));
     }
 }

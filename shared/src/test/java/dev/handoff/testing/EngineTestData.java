@@ -1,0 +1,56 @@
+package dev.handoff.testing;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** Test data chores on the local engines: emptying the ledger table, draining a queue, building SQS batches. */
+public final class EngineTestData {
+
+    private EngineTestData() {
+    }
+
+    /** Deletes every item of a table, for test classes whose tests share one ledger table. */
+    public static void deleteAllItems(DynamoDbClient dynamoDb, String tableName) {
+        dynamoDb.scanPaginator(request -> request.tableName(tableName)).items().forEach(item ->
+                dynamoDb.deleteItem(request -> request.tableName(tableName)
+                        .key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))));
+    }
+
+    /** Receives and deletes every message on a queue, with its message attributes. */
+    public static List<Message> receiveAndDeleteAll(SqsClient sqs, String queueUrl) {
+        List<Message> received = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(request -> request.queueUrl(queueUrl).maxNumberOfMessages(10)
+                    .waitTimeSeconds(0).messageAttributeNames("All")).messages();
+            if (batch.isEmpty()) {
+                return received;
+            }
+            for (Message message : batch) {
+                received.add(message);
+                sqs.deleteMessage(request -> request.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            }
+        }
+    }
+
+    /**
+     * Returns a batch of two records: a copy of the sample's first record with {@code body} and
+     * {@code messageId}, then the sample's records.
+     */
+    public static SQSEvent batchWithRecordFirst(Supplier<SQSEvent> sample, String messageId, String body) {
+        SQSEvent.SQSMessage first = sample.get().getRecords().get(0);
+        first.setMessageId(messageId);
+        first.setBody(body);
+        SQSEvent event = sample.get();
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        records.add(first);
+        records.addAll(event.getRecords());
+        event.setRecords(records);
+        return event;
+    }
+}
