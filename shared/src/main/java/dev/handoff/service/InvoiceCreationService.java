@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * Raises the sales invoice for a handoff whose customer is ready, without a second invoice on retry.
  *
  * <p>Before calling the accounting system the service records INVOICE_IN_FLIGHT with the idempotency key.
- * A call that timed out may still have created the invoice, so a later attempt that finds the handoff in
- * flight first looks the invoice up by its reference and adopts it; only if none exists does it create
- * again, with the same idempotency key.
+ * A call that timed out may still have created the invoice. So once a key is recorded, every later attempt
+ * (a redelivery or a resume after BLOCKED) first looks the invoice up by its reference and adopts it. Only if
+ * none exists does it create again, with the same idempotency key.
  */
 public final class InvoiceCreationService {
 
@@ -92,8 +92,9 @@ public final class InvoiceCreationService {
                 LOG.info("Handoff {} is blocked before the invoice step; invoice request ignored", key);
                 return Outcome.NOT_READY;
             case INVOICED, PARTIALLY_PAID, PAID, ONBOARDING_PENDING, ONBOARDING_SENT:
-                // The invoice exists; make sure the CRM heard about it, in case the last attempt died first.
-                crmStatus.writeInvoiceStatus(handoff);
+                // The invoice exists. The last attempt may have died before the CRM write or the payment request.
+                Handoff synced = crmStatus.writeInvoiceStatus(handoff);
+                requestPaymentSyncIfSettled(synced);
                 return Outcome.ALREADY_DONE;
             default:
                 LOG.info("Handoff {} is at {}; invoice request ignored", key, handoff.state());
@@ -145,23 +146,26 @@ public final class InvoiceCreationService {
         reconcile(key, request, invoice);
         ledger.putInvoiceIndex(handoff.tenantId(), invoice.invoiceId(), key, Instant.now(clock));
         Handoff invoiced = ledger.transition(inFlight, HandoffState.INVOICED, invoiceAttributes(invoice), Instant.now(clock));
-        crmStatus.writeInvoiceStatus(invoiced);
-        requestPaymentSyncIfSettled(invoiced, invoice);
+        requestPaymentSyncIfSettled(crmStatus.writeInvoiceStatus(invoiced));
         return outcome;
     }
 
     /**
-     * Queues a payment event for an adopted invoice that was already paid, credited or voided. Its webhook may
-     * have arrived while the handoff was still in flight, and Xero sends no second one.
+     * Queues a payment event for a handoff still at INVOICED whose invoice was already paid, credited or voided
+     * when it was adopted. Its webhook may have arrived while the handoff was in flight, and Xero sends no
+     * second one. The payment consumer is idempotent, so a repeated request is harmless.
      */
-    private void requestPaymentSyncIfSettled(Handoff invoiced, AccountingInvoice invoice) {
-        PaymentStatus status = PaymentStatus.of(invoice);
-        if (status == PaymentStatus.PARTIALLY_PAID || status == PaymentStatus.PAID || status == PaymentStatus.VOIDED) {
-            queue.send(paymentEventsQueueUrl, new PaymentEventMessage(invoiced.tenantId(), invoice.invoiceId(), ""),
-                    Map.of("invoiceId", invoice.invoiceId()));
-            ledger.appendEvent(invoiced.key(), "payment", "sync requested", "invoice " + invoice.invoiceId() + " is " + status,
-                    Instant.now(clock));
+    private void requestPaymentSyncIfSettled(Handoff handoff) {
+        String status = handoff.paymentStatus();
+        boolean settled = PaymentStatus.PARTIALLY_PAID.name().equals(status) || PaymentStatus.PAID.name().equals(status)
+                || PaymentStatus.VOIDED.name().equals(status);
+        if (handoff.state() != HandoffState.INVOICED || !settled) {
+            return;
         }
+        queue.send(paymentEventsQueueUrl, new PaymentEventMessage(handoff.tenantId(), handoff.invoiceId(), ""),
+                Map.of("invoiceId", handoff.invoiceId()));
+        ledger.appendEvent(handoff.key(), "payment", "sync requested", "invoice " + handoff.invoiceId() + " is " + status,
+                Instant.now(clock));
     }
 
     /** Returns an invoice this handoff created earlier, found by the deal reference; voided or deleted ones do not count. */

@@ -145,7 +145,7 @@ class HandoffFlowTest {
     }
 
     @Test
-    void secondWonEventForInvoicedDealIsNoOp() {
+    void secondWonEventIsNoOp() {
         intake(1).handle(signedWebhook(3_000_000_301L, 0));
         runCustomerUpsert();
         runInvoiceCreation();
@@ -332,7 +332,7 @@ class HandoffFlowTest {
 
     @Test
     void resumedInvoiceAdoptsOneAlreadyCreated() {
-        // Xero made the invoice but answered with a rejection; after the fix, the resume must not create a second.
+        // Xero made the invoice but returned a rejection; after the fix, the resume must not create a second.
         FakeAccounting rejectingAfterCreate = new FakeAccounting() {
             private boolean rejected;
 
@@ -391,6 +391,25 @@ class HandoffFlowTest {
         assertThat(events).hasSize(1);
         runPaymentSync(created.invoiceId(), OnboardingRule.fullyPaid());
         assertThat(handoff().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
+    }
+
+    @Test
+    void redeliveredRequestQueuesMissingPaymentSync() {
+        // The last attempt adopted a paid invoice and died before queuing the payment sync.
+        intake(1).handle(signedWebhook(3_000_000_993L, 0));
+        runCustomerUpsert();
+        InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
+        accounting.timeoutsAfterCreate = 1;
+        assertThatThrownBy(() -> invoiceCreation().process(request)).isInstanceOf(RetryableException.class);
+        AccountingInvoice created = accounting.invoices.get(0);
+        accounting.pay(created.invoiceId(), created.total());
+        invoiceCreation().process(request);
+        drainByBody("PaymentEventQueue", PaymentEventMessage.class, created.invoiceId());
+
+        assertThat(invoiceCreation().process(request)).isEqualTo(InvoiceCreationService.Outcome.ALREADY_DONE);
+
+        assertThat(drainByBody("PaymentEventQueue", PaymentEventMessage.class, created.invoiceId())).hasSize(1);
+        assertThat(accounting.invoices).hasSize(1);
     }
 
     @Test
