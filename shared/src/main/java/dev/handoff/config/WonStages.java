@@ -39,7 +39,7 @@ public final class WonStages {
         return new WonStages(stages);
     }
 
-    /** Whether the stage id is a won stage in any configured pipeline (webhook events carry no pipeline). */
+    /** Returns whether the stage id is won in any configured pipeline, because webhook events carry no pipeline. */
     public boolean isWonStageInAnyPipeline(String stageId) {
         return stageId != null && stagesByPipeline.values().stream().anyMatch(stages -> stages.contains(stageId));
     }

@@ -5,7 +5,7 @@ import java.math.BigDecimal;
 
 /**
  * A deal line item. {@code unitPrice} is in the deal currency on the CRM's price basis; {@code taxCategory}
- * is null when the CRM does not say, and the invoice then uses the configured default.
+ * is null when the CRM has no value, and the invoice then uses the configured default.
  */
 public record CrmLineItem(
         String id,

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * The record cannot proceed until a person fixes it. {@code fields} names the offending fields and the
- * message states what to do. The message may quote a remote system's validation text, which can echo
- * customer data, so it is stored in the ledger for finance staff and never logged; logs carry the class and
- * the fields only.
+ * message states what to do. A message that quotes a remote system's validation text can echo customer data,
+ * so the services put such a message on the CRM deal only, never in the ledger or the logs, which carry the
+ * class and the fields.
  */
 public class DataException extends HandoffException {
 

@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-memory accounting system for service tests. It honours idempotency keys like Xero does and can be
- * told to time out after creating an invoice, to reproduce a create whose response was lost.
+ * set to time out after creating an invoice, to reproduce a create whose response was lost.
  */
 public class FakeAccounting implements AccountingClient {
 
@@ -44,8 +44,8 @@ public class FakeAccounting implements AccountingClient {
 
     @Override
     public List<AccountingContact> findContactsByName(String name) {
-        String wanted = name.trim().toLowerCase(java.util.Locale.ROOT);
-        return contacts.stream().filter(contact -> contact.name().trim().toLowerCase(java.util.Locale.ROOT).equals(wanted)).toList();
+        String expected = name.trim().toLowerCase(java.util.Locale.ROOT);
+        return contacts.stream().filter(contact -> contact.name().trim().toLowerCase(java.util.Locale.ROOT).equals(expected)).toList();
     }
 
     @Override

@@ -54,7 +54,7 @@ public class FakeCrm implements CrmClient {
         notes.add(new Note(dealId, text));
     }
 
-    /** The latest value written to a deal property, merged over all updates. */
+    /** Returns the latest value written to each deal property, merged over all updates. */
     public Map<String, String> dealProperties(String dealId) {
         Map<String, String> merged = new HashMap<>();
         for (Update update : new ArrayList<>(updates)) {

@@ -137,9 +137,9 @@ public final class XeroClient implements AccountingClient {
                 get("/Contacts?searchTerm=" + encode(name.trim()) + "&includeArchived=true"),
                 "find contacts by name", false);
 
-        String wanted = normaliseName(name);
+        String expected = normaliseName(name);
         return json.contacts(successBody(response)).stream()
-                .filter(contact -> contact.name() != null && normaliseName(contact.name()).equals(wanted))
+                .filter(contact -> contact.name() != null && normaliseName(contact.name()).equals(expected))
                 .toList();
     }
 

@@ -190,7 +190,7 @@ public final class HubSpotClient implements CrmClient {
             JsonNode object = byId.get(id);
             if (object == null) {
                 // The association and the record disagree, most likely because the record is being deleted
-                // or merged; a later attempt sees a consistent deal.
+                // or merged. A later attempt reads a consistent deal.
                 throw new RetryableException("HubSpot " + operation + " did not return associated record " + id
                         + " (" + byId.size() + " of " + ids.size() + " returned)", null);
             }

@@ -8,7 +8,7 @@ import java.util.Objects;
  */
 public record SignatureCheck(Outcome outcome, String message) {
 
-    /** What the check found. Everything except {@link #VALID} means the request must be rejected. */
+    /** Result of the check. Every outcome except {@link #VALID} means the request must be rejected. */
     public enum Outcome {
         VALID,
         /** A required signature or timestamp header is absent or empty. */

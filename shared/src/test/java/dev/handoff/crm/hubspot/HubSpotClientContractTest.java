@@ -41,7 +41,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Runs {@link HubSpotClient} against WireMock stubs that answer with HubSpot's documented JSON shapes. */
+/** Runs {@link HubSpotClient} against WireMock stubs that return HubSpot's documented JSON shapes. */
 class HubSpotClientContractTest {
 
     private static final String TOKEN = "test-only-hubspot-access-token";

@@ -104,7 +104,7 @@ public final class DemoStory {
         }
     }
 
-    /** The customer pays: the Xero simulator records the payment and sends its signed INVOICE webhook. */
+    /** Pays the invoice in full in the Xero simulator, which then sends its signed INVOICE webhook. */
     private void payInFull(Handoff handoff) {
         ObjectNode invoice = local.xero().invoices(LocalSettings.TENANT_ID).stream()
                 .filter(node -> handoff.invoiceId().equals(node.path("InvoiceID").asText()))
@@ -134,7 +134,7 @@ public final class DemoStory {
         }
     }
 
-    /** The body of the sample HubSpot event, exactly as API Gateway would deliver it. */
+    /** Reads the body of the sample HubSpot event, exactly as API Gateway would deliver it. */
     private byte[] sampleHubSpotBody() throws IOException {
         JsonNode event = JSON.readTree(Files.readString(repositoryRoot.resolve(LocalSettings.SAMPLE_HUBSPOT_EVENT)));
         return event.path("body").asText().getBytes(StandardCharsets.UTF_8);

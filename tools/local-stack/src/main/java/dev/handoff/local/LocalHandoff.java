@@ -106,7 +106,7 @@ public final class LocalHandoff implements AutoCloseable {
         return ledger;
     }
 
-    /** Every handoff in the ledger, read through the state index. */
+    /** Returns every handoff in the ledger, read through the state index. */
     public List<Handoff> handoffs() {
         List<Handoff> all = new ArrayList<>();
         for (HandoffState state : HandoffState.values()) {

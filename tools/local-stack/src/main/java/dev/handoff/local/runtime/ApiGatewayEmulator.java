@@ -165,7 +165,7 @@ public final class ApiGatewayEmulator implements AutoCloseable {
         try {
             output = route.function().invoke(event, 0);
         } catch (Throwable e) {
-            // API Gateway also answers 500 here. Only the exception class is logged, because messages may carry
+            // API Gateway also returns 500 here. Only the exception class is logged, because messages may carry
             // request data.
             LOG.error("Function {} failed for request {} on {}: {}",
                     route.function().name(), requestId, route.event().routeKey(), e.getClass().getName());
