@@ -5,9 +5,11 @@ import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.HandoffChange.Attribute;
 import dev.handoff.ledger.Ledger;
+import dev.handoff.review.ReviewType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,5 +59,17 @@ public final class HandoffBlocker {
             LOG.warn("Handoff {} blocked at {}; fields {}", handoff.key(), resumeState, fields);
         }
         return crmStatus.writeBlocked(blocked, crmDetail);
+    }
+
+    /**
+     * Holds the handoff for a person's decision of the given type. {@code facts} are what the reviewer needs to
+     * decide (figures, ids, names); they are kept in the ledger only, never logged. {@code reason} follows the
+     * rules of {@link #block(Handoff, HandoffState, List, String)}.
+     *
+     * <p>Until review items exist in the ledger this blocks the handoff with the review type in the reason.
+     */
+    public Handoff holdForReview(Handoff handoff, HandoffState resumeState, ReviewType type, List<String> fields,
+            String reason, Map<String, String> facts, String crmDetail) {
+        return block(handoff, resumeState, fields, "Review needed (" + type + "): " + reason, crmDetail);
     }
 }
