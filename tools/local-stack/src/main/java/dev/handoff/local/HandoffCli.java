@@ -1,6 +1,8 @@
 package dev.handoff.local;
 
 import dev.handoff.local.engines.RepositoryRoot;
+import dev.handoff.local.scenario.DemoScenario;
+import dev.handoff.local.scenario.DemoScenarios;
 import dev.handoff.simulator.hubspot.WebhookSender;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** Entry point of {@code ./handoff demo}, {@code ./handoff serve} and {@code ./handoff send-webhook}. */
@@ -41,13 +44,31 @@ public final class HandoffCli {
         System.exit(exitCode);
     }
 
-    private static int demo(List<String> arguments, PrintStream results) throws IOException, InterruptedException {
+    private static int demo(List<String> arguments, PrintStream results) throws Exception {
         boolean json = arguments.remove("--json");
+        String scenarioName = null;
+        int scenarioAt = arguments.indexOf("--scenario");
+        if (scenarioAt >= 0) {
+            if (scenarioAt + 1 >= arguments.size()) {
+                System.err.println("handoff demo: --scenario needs a name; one of " + scenarioNames());
+                return 2;
+            }
+            scenarioName = arguments.remove(scenarioAt + 1);
+            arguments.remove(scenarioAt);
+        }
         if (!arguments.isEmpty()) {
-            System.err.println("handoff demo: unknown option " + arguments.get(0) + "; the only option is --json");
+            System.err.println("handoff demo: unknown option " + arguments.get(0) + "; use --json and --scenario NAME");
             return 2;
         }
         Path root = RepositoryRoot.find();
+        if (scenarioName != null) {
+            Optional<DemoScenario> scenario = DemoScenarios.named(scenarioName);
+            if (scenario.isEmpty()) {
+                System.err.println("handoff demo: no scenario '" + scenarioName + "'; use one of " + scenarioNames());
+                return 2;
+            }
+            return scenario.get().run(root, results, System.err, json);
+        }
         try (LocalHandoff local = LocalHandoff.start(0, LOCAL_RETRY_DELAY, "PAID")) {
             DemoStory story = new DemoStory(local, root, System.err);
             DemoStory.Summary summary = story.run();
@@ -60,6 +81,10 @@ public final class HandoffCli {
             }
             return summary.completed() ? 0 : 1;
         }
+    }
+
+    private static List<String> scenarioNames() {
+        return DemoScenarios.all().stream().map(DemoScenario::name).toList();
     }
 
     private static int serve(List<String> arguments, PrintStream out) throws InterruptedException {
@@ -130,7 +155,7 @@ public final class HandoffCli {
     }
 
     private static int usage(PrintStream out) {
-        out.println("usage: ./handoff demo [--json] | serve [--port N] | send-webhook [--url URL] | test");
+        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | test");
         return 2;
     }
 }
