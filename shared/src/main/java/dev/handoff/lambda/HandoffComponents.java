@@ -14,6 +14,7 @@ import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
+import dev.handoff.service.DealChangeService;
 import dev.handoff.service.DealWonIntakeService;
 import dev.handoff.service.HandoffBlocker;
 import dev.handoff.service.InvoiceCreationService;
@@ -58,6 +59,10 @@ public final class HandoffComponents {
     public CustomerUpsertService customerUpsert() {
         return new CustomerUpsertService(ledger(), crm(), accounting(), queue(), blocker(), config.wonStages(),
                 config.xeroTenantId(), config.invoiceQueueUrl(), clock);
+    }
+
+    public DealChangeService dealChanges() {
+        return new DealChangeService(ledger(), crm(), blocker(), config.wonStages(), config.xeroTenantId(), clock);
     }
 
     public InvoiceCreationService invoiceCreation() {

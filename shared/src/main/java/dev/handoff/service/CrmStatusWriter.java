@@ -1,5 +1,6 @@
 package dev.handoff.service;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.handoff.crm.CrmClient;
 import dev.handoff.crm.CrmProperties;
 import dev.handoff.domain.HandoffState;
@@ -7,18 +8,35 @@ import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.HandoffChange.Attribute;
 import dev.handoff.ledger.Ledger;
+import dev.handoff.message.Json;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes the handoff's status to the CRM deal and records in the ledger what was written, so a redelivered
- * message repeats the write only when the deal has not received it yet.
+ * Writes the handoff's status to the CRM deal and records in the ledger what was written. Each write sends only
+ * the properties whose value differs from what the deal last received, plus the sync time, so a redelivered
+ * message writes nothing when the deal is already up to date.
+ *
+ * <p>The ledger keeps the written values as a JSON object in {@code crmSyncedStatus}. A value in an older form,
+ * or none, counts as nothing written, so every property is sent.
  */
 public final class CrmStatusWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrmStatusWriter.class);
+    /** Resume states of a handoff held after its invoice exists: finance reviews it, sales cannot fix it. */
+    private static final EnumSet<HandoffState> INVOICE_EXISTS = EnumSet.of(HandoffState.INVOICED,
+            HandoffState.PARTIALLY_PAID, HandoffState.PAID, HandoffState.ONBOARDING_PENDING, HandoffState.ONBOARDING_SENT,
+            HandoffState.VOIDED);
+    private static final TypeReference<LinkedHashMap<String, String>> PROPERTY_MAP = new TypeReference<>() {
+    };
 
     private final CrmClient crm;
     private final Ledger ledger;
@@ -36,49 +54,85 @@ public final class CrmStatusWriter {
      * validation text, which can echo customer data and so stays out of the ledger.
      */
     public Handoff writeBlocked(Handoff handoff, String crmDetail) {
-        String signature = "BLOCKED|" + handoff.blockedReason();
-        if (signature.equals(handoff.crmSyncedStatus())) {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        recorded.put(CrmProperties.HANDOFF_STATUS, HandoffState.BLOCKED.name());
+        recorded.put(CrmProperties.BLOCKED_REASON, handoff.blockedReason());
+        Map<String, String> changed = changed(handoff, recorded);
+        if (changed.isEmpty()) {
             return handoff;
         }
+
         String reason = crmDetail == null || crmDetail.isBlank()
                 ? handoff.blockedReason()
                 : handoff.blockedReason() + " " + crmDetail;
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put(CrmProperties.HANDOFF_STATUS, HandoffState.BLOCKED.name());
-        properties.put(CrmProperties.BLOCKED_REASON, reason);
-        properties.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
-        crm.updateDeal(handoff.key().dealId(), properties);
-        crm.addDealNote(handoff.key().dealId(), "Handoff to accounting is on hold. " + reason
-                + " Once fixed, move the deal to the won stage again to resume.");
-        return recordSynced(handoff, signature);
+        if (changed.containsKey(CrmProperties.BLOCKED_REASON)) {
+            changed.put(CrmProperties.BLOCKED_REASON, reason);
+        }
+        changed.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
+        crm.updateDeal(handoff.key().dealId(), changed);
+        // The CRM adapter skips a note whose text the deal already has, so a retry after a lost response adds none.
+        crm.addDealNote(handoff.key().dealId(), "Handoff to accounting is on hold. " + reason + " " + nextStep(handoff));
+        return recordSynced(handoff, recorded);
     }
 
-    /** Writes the handoff state, invoice number, status and amounts, if they differ from what the deal last received. */
+    /** Writes the handoff state, invoice number, status and amounts that differ from what the deal last received. */
     public Handoff writeInvoiceStatus(Handoff handoff) {
-        String signature = String.join("|", handoff.state().name(), handoff.invoiceId(), handoff.paymentStatus(),
-                plain(handoff.amountDue()), plain(handoff.amountPaid()), plain(handoff.amountCredited()));
-        if (signature.equals(handoff.crmSyncedStatus())) {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        recorded.put(CrmProperties.INVOICE_ID, handoff.invoiceId());
+        if (handoff.invoiceNumber() != null) {
+            recorded.put(CrmProperties.INVOICE_NUMBER, handoff.invoiceNumber());
+        }
+        recorded.put(CrmProperties.INVOICE_STATUS, handoff.paymentStatus());
+        recorded.put(CrmProperties.AMOUNT_DUE, plain(handoff.amountDue()));
+        recorded.put(CrmProperties.AMOUNT_PAID, plain(handoff.amountPaid()));
+        recorded.put(CrmProperties.AMOUNT_CREDITED, plain(handoff.amountCredited()));
+        recorded.put(CrmProperties.HANDOFF_STATUS, handoff.state().name());
+        recorded.put(CrmProperties.BLOCKED_REASON, "");
+        Map<String, String> changed = changed(handoff, recorded);
+        if (changed.isEmpty()) {
             return handoff;
         }
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put(CrmProperties.INVOICE_ID, handoff.invoiceId());
-        if (handoff.invoiceNumber() != null) {
-            properties.put(CrmProperties.INVOICE_NUMBER, handoff.invoiceNumber());
-        }
-        properties.put(CrmProperties.INVOICE_STATUS, handoff.paymentStatus());
-        properties.put(CrmProperties.AMOUNT_DUE, plain(handoff.amountDue()));
-        properties.put(CrmProperties.AMOUNT_PAID, plain(handoff.amountPaid()));
-        properties.put(CrmProperties.AMOUNT_CREDITED, plain(handoff.amountCredited()));
-        properties.put(CrmProperties.HANDOFF_STATUS, handoff.state().name());
-        properties.put(CrmProperties.BLOCKED_REASON, "");
-        properties.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
-        crm.updateDeal(handoff.key().dealId(), properties);
-        return recordSynced(handoff, signature);
+
+        changed.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
+        crm.updateDeal(handoff.key().dealId(), changed);
+        return recordSynced(handoff, recorded);
     }
 
-    private Handoff recordSynced(Handoff handoff, String signature) {
-        Handoff updated = ledger.update(handoff, HandoffChange.none().set(Attribute.CRM_SYNCED_STATUS, signature),
-                Instant.now(clock));
+    /** Returns the properties in {@code values} that differ from the values last recorded as written. */
+    private static Map<String, String> changed(Handoff handoff, Map<String, String> values) {
+        Map<String, String> previous = lastWritten(handoff);
+        Map<String, String> changed = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (!previous.containsKey(name) || !Objects.equals(previous.get(name), value)) {
+                changed.put(name, value);
+            }
+        });
+        return changed;
+    }
+
+    private static Map<String, String> lastWritten(Handoff handoff) {
+        String stored = handoff.crmSyncedStatus();
+        if (stored == null || !stored.startsWith("{")) {
+            return Map.of();
+        }
+        try {
+            return Json.MAPPER.readValue(stored, PROPERTY_MAP);
+        } catch (IOException e) {
+            LOG.warn("Handoff {} has an unreadable record of CRM writes; every property is written again", handoff.key());
+            return Map.of();
+        }
+    }
+
+    private static String nextStep(Handoff handoff) {
+        if (handoff.resumeState() != null && INVOICE_EXISTS.contains(handoff.resumeState())) {
+            return "Finance will review it; the existing invoice stays as it is until then.";
+        }
+        return "Once fixed, move the deal to the won stage again to resume.";
+    }
+
+    private Handoff recordSynced(Handoff handoff, Map<String, String> written) {
+        Handoff updated = ledger.update(handoff,
+                HandoffChange.none().set(Attribute.CRM_SYNCED_STATUS, Json.write(written)), Instant.now(clock));
         ledger.appendEvent(handoff.key(), "crm", "updated", "status " + handoff.state(), Instant.now(clock));
         return updated;
     }

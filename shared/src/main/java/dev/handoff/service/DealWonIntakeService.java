@@ -25,9 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts a HubSpot webhook delivery: verifies its signature, keeps deal stage changes into a won stage,
- * records each event in the ledger, and enqueues one message per deal. It does no CRM or accounting work, so
- * it responds well inside HubSpot's timeout and HubSpot has no reason to re-send.
+ * Accepts a HubSpot webhook delivery of up to {@value HubSpotWebhookParser#MAX_EVENTS} events: verifies its
+ * signature, records each event in the ledger, and enqueues one message per won deal. Changes to deals that
+ * already have a handoff (finance-relevant properties, deletion, line item or company associations, merges) are
+ * enqueued as change messages, which the customer-upsert function checks against the invoice; see
+ * {@link HubSpotDealEvents}. Company merges re-point the ledger's customer links to the surviving company. It does
+ * no CRM or accounting work, so it responds well inside HubSpot's timeout and HubSpot has no reason to re-send.
  *
  * <p>Answers: 401 for a bad signature or stale timestamp, 400 for a body that is not a valid delivery,
  * 200 otherwise (also for repeats, which are no-ops). A failure to reach the ledger or SQS is a 500, so
@@ -51,6 +54,7 @@ public final class DealWonIntakeService {
     private final String dealWonQueueUrl;
     private final Metrics metrics;
     private final Clock clock;
+    private final CustomerLinkMerger customerLinks;
 
     public DealWonIntakeService(HubSpotSignatureVerifier verifier, Ledger ledger, QueuePublisher queue, WonStages wonStages,
             String tenantId, String portalId, String dealWonQueueUrl, Metrics metrics, Clock clock) {
@@ -63,6 +67,7 @@ public final class DealWonIntakeService {
         this.dealWonQueueUrl = dealWonQueueUrl;
         this.metrics = metrics;
         this.clock = clock;
+        this.customerLinks = new CustomerLinkMerger(ledger, tenantId, portalId);
     }
 
     public WebhookResponse handle(WebhookRequest request) {
@@ -88,19 +93,27 @@ public final class DealWonIntakeService {
         }
 
         Map<HandoffKey, HubSpotWebhookEvent> wonByDeal = new LinkedHashMap<>();
+        List<HubSpotWebhookEvent> dealChanges = new ArrayList<>();
+        List<HubSpotWebhookEvent> companyMerges = new ArrayList<>();
+        int ignored = 0;
         for (HubSpotWebhookEvent event : events) {
             if (!portalId.equals(Long.toString(event.portalId()))) {
                 LOG.warn("HubSpot event {} is for portal {}, not this deployment's; ignored", event.eventId(), event.portalId());
-                continue;
-            }
-            if (isMoveIntoWonStage(event)) {
+                ignored++;
+            } else if (isMoveIntoWonStage(event)) {
                 wonByDeal.putIfAbsent(HandoffKey.hubspot(Long.toString(event.portalId()), Long.toString(event.objectId())), event);
+            } else if (HubSpotDealEvents.isDealChange(event)) {
+                dealChanges.add(event);
+            } else if (HubSpotDealEvents.isCompanyMerge(event)) {
+                companyMerges.add(event);
+            } else {
+                ignored++;
             }
         }
 
         Instant now = Instant.now(clock);
         List<QueuePublisher.Outgoing> messages = new ArrayList<>();
-        List<HubSpotWebhookEvent> toConfirm = new ArrayList<>();
+        List<String> toConfirm = new ArrayList<>();
         int duplicates = 0;
         for (Map.Entry<HandoffKey, HubSpotWebhookEvent> entry : wonByDeal.entrySet()) {
             HandoffKey key = entry.getKey();
@@ -112,7 +125,7 @@ public final class DealWonIntakeService {
                 continue;
             }
             Handoff handoff = ledger.openHandoff(key, tenantId, event.deliveryKey(), now);
-            toConfirm.add(event);
+            toConfirm.add(event.deliveryKey());
             if (needsWork(handoff)) {
                 messages.add(new QueuePublisher.Outgoing(new DealWonMessage(key.value(), event.deliveryKey(), event.occurredAt()),
                         Map.of("eventKey", event.deliveryKey(), "handoffKey", key.value())));
@@ -121,15 +134,45 @@ public final class DealWonIntakeService {
                 LOG.info("Handoff {} is already at {}; won event {} needs no work", key, handoff.state(), event.deliveryKey());
             }
         }
+        int wonMessages = messages.size();
+
+        for (HubSpotWebhookEvent event : dealChanges) {
+            for (HubSpotDealEvents.AffectedDeal affected : HubSpotDealEvents.affectedDeals(event)) {
+                HandoffKey key = HandoffKey.hubspot(portalId, affected.dealId());
+                if (ledger.find(key).isEmpty()) {
+                    // A deal without a handoff has nothing invoiced; its won event reads the deal as it is then.
+                    ignored++;
+                    continue;
+                }
+                String deliveryKey = affected.deliveryKey(event);
+                if (ledger.recordDelivery("hubspot", deliveryKey, key, now, DELIVERY_TTL) == DeliveryOutcome.DUPLICATE_ENQUEUED) {
+                    duplicates++;
+                    LOG.info("duplicate_delivery {} for handoff {}", deliveryKey, key);
+                    continue;
+                }
+                toConfirm.add(deliveryKey);
+                messages.add(new QueuePublisher.Outgoing(
+                        new DealWonMessage(key.value(), deliveryKey, event.occurredAt(), affected.change()),
+                        Map.of("eventKey", deliveryKey, "handoffKey", key.value())));
+            }
+        }
+
+        for (HubSpotWebhookEvent event : companyMerges) {
+            customerLinks.repointAfterCompanyMerge(event, now);
+        }
 
         queue.sendAll(dealWonQueueUrl, messages);
-        for (HubSpotWebhookEvent event : toConfirm) {
-            ledger.markDeliveryEnqueued("hubspot", event.deliveryKey(), now);
+        for (String deliveryKey : toConfirm) {
+            ledger.markDeliveryEnqueued("hubspot", deliveryKey, now);
         }
-        metrics.add("hubspot.deals.accepted", messages.size());
-        LOG.info("HubSpot delivery: {} events, {} deals enqueued, {} repeats", events.size(), messages.size(), duplicates);
-        return WebhookResponse.message(200, "Accepted " + messages.size() + " deal(s); " + duplicates + " repeat(s); "
-                + (events.size() - wonByDeal.size()) + " event(s) not for a won stage");
+        int changeMessages = messages.size() - wonMessages;
+        metrics.add("hubspot.deals.accepted", wonMessages);
+        metrics.add("hubspot.deal_changes.accepted", changeMessages);
+        LOG.info("HubSpot delivery: {} events, {} deals enqueued, {} changes enqueued, {} company merges, {} repeats",
+                events.size(), wonMessages, changeMessages, companyMerges.size(), duplicates);
+        return WebhookResponse.message(200, "Accepted " + wonMessages + " deal(s) and " + changeMessages
+                + " change(s) to handed-off deals; " + duplicates + " repeat(s); " + companyMerges.size()
+                + " company merge(s); " + ignored + " event(s) needing no work");
     }
 
     private boolean isMoveIntoWonStage(HubSpotWebhookEvent event) {

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * {@link CrmClient} for the HubSpot CRM v3 objects API (https://developers.hubspot.com/docs/api/crm/deals),
  * authenticated with a private app or OAuth access token as {@code Authorization: Bearer}.
  *
- * <p>Failures are classified by {@link HttpFailures}: 429, 5xx, timeouts and connection failures are
- * {@link RetryableException}s, 401 and 403 are configuration errors, 404 is not found. A 2xx body that is not the
+ * <p>A 429 is a {@link dev.handoff.error.ThrottledException} delayed by its {@code Retry-After}, and every request
+ * first passes {@link HubSpotRateLimits}. Other failures are classified by {@link HttpFailures}: 5xx, timeouts and
+ * connection failures are {@link RetryableException}s, 401 and 403 are configuration errors, 404 is not found. A 2xx body that is not the
  * documented JSON shape raises {@link HubSpotProtocolException}. No message contains a response body.
  */
 public final class HubSpotClient implements CrmClient {
@@ -48,6 +49,8 @@ public final class HubSpotClient implements CrmClient {
 
     /** Maximum inputs in one batch read request. */
     static final int BATCH_READ_MAX_INPUTS = 100;
+    static final int NOTE_ASSOCIATION_PAGE_SIZE = 500;
+    static final int NOTE_ASSOCIATION_MAX_PAGES = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotClient.class);
     private static final String API = "HubSpot";
@@ -61,6 +64,7 @@ public final class HubSpotClient implements CrmClient {
     private final String portalId;
     private final Duration requestTimeout;
     private final Clock clock;
+    private final HubSpotRateLimits rateLimits;
 
     private HubSpotClient(Builder builder) {
         this.baseUrl = withoutTrailingSlash(builder.baseUrl);
@@ -69,6 +73,7 @@ public final class HubSpotClient implements CrmClient {
         this.portalId = builder.portalId;
         this.requestTimeout = builder.requestTimeout;
         this.clock = builder.clock;
+        this.rateLimits = builder.rateLimits != null ? builder.rateLimits : HubSpotRateLimits.headersOnly(builder.clock);
         this.httpClient = builder.httpClient != null
                 ? builder.httpClient
                 : HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
@@ -132,12 +137,19 @@ public final class HubSpotClient implements CrmClient {
 
     /**
      * Creates a note with {@code POST /crm/v3/objects/notes}, timestamped now and associated to the deal
-     * (association type {@value HubSpotProperties#NOTE_TO_DEAL_ASSOCIATION_TYPE_ID}).
+     * (association type {@value HubSpotProperties#NOTE_TO_DEAL_ASSOCIATION_TYPE_ID}), unless the deal already has
+     * a note with the same text. The deal's notes are listed with the v4 associations API
+     * (https://developers.hubspot.com/docs/api/crm/associations) and read with a batch read, so a retry after a
+     * create whose response was lost adds no second note.
      */
     @Override
     public void addDealNote(String dealId, String text) {
         requireRecordId(dealId);
         Objects.requireNonNull(text, "text");
+        if (dealHasNote(dealId, text)) {
+            LOG.debug("HubSpot deal {} already has this note; not added again", dealId);
+            return;
+        }
 
         ObjectNode body = MAPPER.createObjectNode();
         ObjectNode properties = body.putObject("properties");
@@ -149,7 +161,6 @@ public final class HubSpotClient implements CrmClient {
                 .put("associationCategory", "HUBSPOT_DEFINED")
                 .put("associationTypeId", HubSpotProperties.NOTE_TO_DEAL_ASSOCIATION_TYPE_ID);
 
-        // NOTE: a timed-out create may still have created the note, so a retry can add a second copy.
         send("add deal note", jsonRequest("/crm/v3/objects/notes", "POST", body));
         LOG.debug("added note to HubSpot deal {}", dealId);
     }
@@ -157,6 +168,27 @@ public final class HubSpotClient implements CrmClient {
     /** Returns the deal's page in the HubSpot app, for links in notes and review items. */
     public String recordUrl(String dealId) {
         return appUrl + "/contacts/" + portalId + "/record/0-3/" + dealId;
+    }
+
+    private boolean dealHasNote(String dealId, String text) {
+        List<String> noteIds = new ArrayList<>();
+        String after = null;
+        for (int page = 0; page < NOTE_ASSOCIATION_MAX_PAGES; page++) {
+            String query = "?limit=" + NOTE_ASSOCIATION_PAGE_SIZE + (after == null ? "" : "&after=" + after);
+            JsonNode response = json("list deal notes", send("list deal notes",
+                    request("/crm/v4/objects/deals/" + dealId + "/associations/notes" + query).GET()));
+            for (JsonNode result : response.path("results")) {
+                noteIds.add(result.path("toObjectId").asText());
+            }
+            after = response.path("paging").path("next").path("after").asText(null);
+            if (after == null || !RECORD_ID.matcher(after).matches()) {
+                break;
+            }
+        }
+        // NOTE: a deal with more than NOTE_ASSOCIATION_MAX_PAGES pages of notes is checked on those pages only.
+        List<String> bodies = batchRead("notes", List.of(HubSpotProperties.NOTE_BODY), noteIds,
+                note -> note.path("properties").path(HubSpotProperties.NOTE_BODY).asText(""));
+        return bodies.stream().anyMatch(body -> body.strip().equals(text.strip()));
     }
 
     private <T> List<T> batchRead(String objectType, List<String> propertyNames, List<String> ids,
@@ -217,6 +249,7 @@ public final class HubSpotClient implements CrmClient {
     }
 
     private HttpResponse<byte[]> send(String operation, HttpRequest.Builder builder) {
+        rateLimits.beforeRequest(operation);
         HttpResponse<byte[]> response;
         try {
             response = httpClient.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -229,6 +262,10 @@ public final class HubSpotClient implements CrmClient {
             throw new RetryableException(API + " " + operation + " was interrupted", e);
         }
 
+        if (response.statusCode() == 429) {
+            throw rateLimits.rateLimited(operation, response);
+        }
+        rateLimits.afterResponse(response);
         if (response.statusCode() < 200 || response.statusCode() > 299) {
             throw HttpFailures.classify(API, operation, response);
         }
@@ -287,6 +324,7 @@ public final class HubSpotClient implements CrmClient {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private HttpClient httpClient;
+        private HubSpotRateLimits rateLimits;
 
         private Builder(Supplier<String> accessToken, String portalId) {
             this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
@@ -329,6 +367,12 @@ public final class HubSpotClient implements CrmClient {
         /** Uses a shared HTTP client, built once per Lambda container, in place of a new one. */
         public Builder httpClient(HttpClient value) {
             this.httpClient = Objects.requireNonNull(value, "httpClient");
+            return this;
+        }
+
+        /** Rate limits to honour; without them only the response headers and 429s of this instance are used. */
+        public Builder rateLimits(HubSpotRateLimits value) {
+            this.rateLimits = Objects.requireNonNull(value, "rateLimits");
             return this;
         }
 

@@ -1,11 +1,19 @@
 package dev.handoff.crm.hubspot;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
  * One event of a HubSpot webhook delivery, for example a {@code deal.propertyChange} of {@code dealstage}.
  * {@code occurredAt} is in epoch milliseconds. {@code subscriptionId}, {@code appId}, {@code attemptNumber} and
  * the property and source fields are null when the event does not carry them.
+ *
+ * <p>Association-change events ({@code deal.associationChange}) carry no {@code objectId}: it is set to their
+ * {@code fromObjectId}, and {@code associationType} (for example {@code DEAL_TO_LINE_ITEM}), {@code toObjectId}
+ * and {@code associationRemoved} describe the change. Merge events ({@code deal.merge}, {@code company.merge},
+ * {@code contact.merge}) carry {@code primaryObjectId}, {@code mergedObjectIds} and, when the merge created a
+ * record with a new id, {@code newObjectId}. Fields an event does not carry are null, and
+ * {@code mergedObjectIds} is then empty.
  * {@link #toString()} leaves out {@code propertyValue} and {@code sourceId}, which can hold an e-mail address.
  */
 public record HubSpotWebhookEvent(
@@ -20,10 +28,22 @@ public record HubSpotWebhookEvent(
         String propertyName,
         String propertyValue,
         String changeSource,
-        String sourceId) {
+        String sourceId,
+        String associationType,
+        Long toObjectId,
+        Boolean associationRemoved,
+        Long primaryObjectId,
+        List<Long> mergedObjectIds,
+        Long newObjectId) {
 
     public HubSpotWebhookEvent {
         Objects.requireNonNull(subscriptionType, "subscriptionType");
+        mergedObjectIds = mergedObjectIds == null ? List.of() : List.copyOf(mergedObjectIds);
+    }
+
+    /** Returns the id of the record that survives a merge event: {@code newObjectId} if set, else {@code primaryObjectId}. */
+    public Long survivingObjectId() {
+        return newObjectId != null ? newObjectId : primaryObjectId;
     }
 
     /**
@@ -38,6 +58,6 @@ public record HubSpotWebhookEvent(
     public String toString() {
         return "HubSpotWebhookEvent[eventId=" + eventId + ", portalId=" + portalId + ", subscriptionType="
                 + subscriptionType + ", objectId=" + objectId + ", propertyName=" + propertyName
-                + ", attemptNumber=" + attemptNumber + "]";
+                + ", associationType=" + associationType + ", attemptNumber=" + attemptNumber + "]";
     }
 }

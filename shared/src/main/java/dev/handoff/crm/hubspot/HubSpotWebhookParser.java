@@ -70,19 +70,30 @@ public final class HubSpotWebhookParser {
         if (!node.isObject()) {
             throw new MalformedWebhookException("event " + position + " is not a JSON object", List.of());
         }
+        String subscriptionType = requiredText(node, "subscriptionType", position);
+        // Association-change events name the changed record as fromObjectId and carry no objectId.
+        long objectId = subscriptionType.endsWith(".associationChange") && !node.hasNonNull("objectId")
+                ? requiredLong(node, "fromObjectId", position)
+                : requiredLong(node, "objectId", position);
         return new HubSpotWebhookEvent(
                 requiredLong(node, "eventId", position),
                 optionalLong(node, "subscriptionId", position),
                 requiredLong(node, "portalId", position),
                 optionalLong(node, "appId", position),
                 requiredLong(node, "occurredAt", position),
-                requiredText(node, "subscriptionType", position),
+                subscriptionType,
                 optionalLong(node, "attemptNumber", position),
-                requiredLong(node, "objectId", position),
+                objectId,
                 optionalText(node, "propertyName", position),
                 optionalText(node, "propertyValue", position),
                 optionalText(node, "changeSource", position),
-                optionalText(node, "sourceId", position));
+                optionalText(node, "sourceId", position),
+                optionalText(node, "associationType", position),
+                optionalLong(node, "toObjectId", position),
+                optionalBoolean(node, "associationRemoved", position),
+                optionalLong(node, "primaryObjectId", position),
+                optionalLongs(node, "mergedObjectIds", position),
+                optionalLong(node, "newObjectId", position));
     }
 
     private static long requiredLong(JsonNode event, String field, int position) {
@@ -103,6 +114,38 @@ public final class HubSpotWebhookParser {
                     "event " + position + " field " + field + " is not a 64-bit integer", List.of(field));
         }
         return value.longValue();
+    }
+
+    private static Boolean optionalBoolean(JsonNode event, String field, int position) {
+        JsonNode value = event.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw new MalformedWebhookException(
+                    "event " + position + " field " + field + " is not true or false", List.of(field));
+        }
+        return value.booleanValue();
+    }
+
+    private static List<Long> optionalLongs(JsonNode event, String field, int position) {
+        JsonNode values = event.get(field);
+        if (values == null || values.isNull()) {
+            return List.of();
+        }
+        if (!values.isArray()) {
+            throw new MalformedWebhookException(
+                    "event " + position + " field " + field + " is not an array of 64-bit integers", List.of(field));
+        }
+        List<Long> ids = new ArrayList<>(values.size());
+        for (JsonNode value : values) {
+            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                throw new MalformedWebhookException(
+                        "event " + position + " field " + field + " is not an array of 64-bit integers", List.of(field));
+            }
+            ids.add(value.longValue());
+        }
+        return List.copyOf(ids);
     }
 
     private static String requiredText(JsonNode event, String field, int position) {

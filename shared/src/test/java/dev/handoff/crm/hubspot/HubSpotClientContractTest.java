@@ -28,6 +28,7 @@ import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.DataException;
 import dev.handoff.error.NotFoundException;
 import dev.handoff.error.RetryableException;
+import dev.handoff.error.ThrottledException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,7 @@ class HubSpotClientContractTest {
     private static final String DEAL_PATH = "/crm/v3/objects/deals/48000000001";
     private static final String DEAL_QUERY = "?properties=dealname,dealstage,pipeline,closedate,amount,deal_currency_code"
             + "&associations=companies,contacts,line_items";
+    private static final String DEAL_NOTES_PATH = "/crm/v4/objects/deals/48000000001/associations/notes";
     private static final Instant NOW = Instant.parse("2026-03-01T06:00:00Z");
 
     private WireMockServer wireMock;
@@ -219,14 +221,14 @@ class HubSpotClientContractTest {
     }
 
     @Test
-    void readDealRateLimitedIsRetryableWithRetryAfter() {
+    void readDealRateLimitedIsThrottledForRetryAfter() {
         wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH))
                 .willReturn(json(429, fixture("error-429.json")).withHeader("Retry-After", "10")));
 
         assertThatThrownBy(() -> client.readDeal("48000000001"))
-                .isInstanceOf(RetryableException.class)
+                .isInstanceOf(ThrottledException.class)
                 .hasMessageContaining("HTTP 429")
-                .satisfies(e -> assertThat(((RetryableException) e).retryAfter()).contains(Duration.ofSeconds(10)));
+                .satisfies(e -> assertThat(((ThrottledException) e).delay()).isEqualTo(Duration.ofSeconds(10)));
     }
 
     @Test
@@ -317,6 +319,7 @@ class HubSpotClientContractTest {
 
     @Test
     void addDealNoteSendsBodyTimestampAndAssociation() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_NOTES_PATH)).willReturn(json(200, "{\"results\":[]}")));
         wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/notes")).willReturn(json(201, "{\"id\":\"5001\"}")));
 
         client.addDealNote("48000000001", "Invoice INV-0001 created in Xero.");
@@ -328,6 +331,42 @@ class HubSpotClientContractTest {
                         + "\"associations\":[{\"to\":{\"id\":\"48000000001\"},"
                         + "\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":214}]}]}"))
                 .withRequestBody(matchingJsonPath("$.associations[0].types[0].associationTypeId", equalTo("214"))));
+    }
+
+    @Test
+    void addDealNoteSkipsNoteDealAlreadyHas() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_NOTES_PATH)).willReturn(json(200, fixture("deal-notes-associations.json"))));
+        wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/notes/batch/read"))
+                .willReturn(json(200, fixture("notes-batch-read.json"))));
+
+        client.addDealNote("48000000001", "Handoff to accounting is on hold. Missing or invalid deal data: deal.line_items.");
+
+        wireMock.verify(getRequestedFor(urlEqualTo(DEAL_NOTES_PATH + "?limit=500")));
+        wireMock.verify(postRequestedFor(urlEqualTo("/crm/v3/objects/notes/batch/read"))
+                .withRequestBody(equalToJson("{\"properties\":[\"hs_note_body\"],"
+                        + "\"inputs\":[{\"id\":\"5000000001\"},{\"id\":\"5000000002\"}]}")));
+        wireMock.verify(0, postRequestedFor(urlEqualTo("/crm/v3/objects/notes")));
+    }
+
+    @Test
+    void addDealNoteAddsNoteWithNewText() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_NOTES_PATH)).willReturn(json(200, fixture("deal-notes-associations.json"))));
+        wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/notes/batch/read"))
+                .willReturn(json(200, fixture("notes-batch-read.json"))));
+        wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/notes")).willReturn(json(201, "{\"id\":\"5000000003\"}")));
+
+        client.addDealNote("48000000001", "Handoff to accounting is on hold. The deal amount changed.");
+
+        wireMock.verify(1, postRequestedFor(urlEqualTo("/crm/v3/objects/notes")));
+    }
+
+    @Test
+    void addDealNoteOfDeletedDealIsNotFound() {
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_NOTES_PATH)).willReturn(json(404, fixture("error-404.json"))));
+
+        assertThatThrownBy(() -> client.addDealNote("48000000001", "On hold."))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageStartingWith("HubSpot list deal notes failed with HTTP 404");
     }
 
     private void stubDeal(String path, String fixture) {

@@ -8,15 +8,22 @@ import dev.handoff.lambda.HandoffComponents;
 import dev.handoff.lambda.SqsBatch;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.service.CustomerUpsertService;
+import dev.handoff.service.DealChangeService;
 import java.time.Clock;
 import java.util.Map;
 
 /**
- * Consumes deal-won messages and makes the customer finance-ready; see {@link CustomerUpsertService}. Failed records are reported as batch item failures.
+ * Consumes deal-won messages: a won deal is made a finance-ready customer (see {@link CustomerUpsertService}), and
+ * a change to a handed-off deal is checked against its invoice (see {@link DealChangeService}). Failed records are
+ * reported as batch item failures.
  */
 public final class CustomerUpsertHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
+    /** Outcome of one message; the names are those of the two services' outcomes. */
+    enum Outcome { CUSTOMER_READY, BLOCKED, ALREADY_DONE, HELD_FOR_REVIEW, REVIEW_RECORDED, NO_REVIEW_NEEDED }
+
     private final CustomerUpsertService service;
+    private final DealChangeService changes;
 
     /** Used by Lambda: reads the function's environment. */
     public CustomerUpsertHandler() {
@@ -25,15 +32,25 @@ public final class CustomerUpsertHandler implements RequestHandler<SQSEvent, SQS
 
     /** Builds the handler from an explicit environment, as the local stack does for each function. */
     public CustomerUpsertHandler(Map<String, String> environment) {
-        this(new HandoffComponents(environment, "customer-upsert", Clock.systemUTC()).customerUpsert());
+        this(new HandoffComponents(environment, "customer-upsert", Clock.systemUTC()));
     }
 
-    public CustomerUpsertHandler(CustomerUpsertService service) {
+    private CustomerUpsertHandler(HandoffComponents components) {
+        this(components.customerUpsert(), components.dealChanges());
+    }
+
+    public CustomerUpsertHandler(CustomerUpsertService service, DealChangeService changes) {
         this.service = service;
+        this.changes = changes;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, DealWonMessage.class, service::process, CustomerUpsertService.Outcome.class);
+        return SqsBatch.process(event, DealWonMessage.class, this::process, Outcome.class);
+    }
+
+    private Outcome process(DealWonMessage message) {
+        String outcome = message.hasChange() ? changes.process(message).name() : service.process(message).name();
+        return Outcome.valueOf(outcome);
     }
 }

@@ -18,6 +18,7 @@ import dev.handoff.local.engines.RepositoryRoot;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
+import dev.handoff.service.DealChangeService;
 import dev.handoff.service.HandoffBlocker;
 import dev.handoff.testing.EngineTestData;
 import java.time.Clock;
@@ -129,10 +130,11 @@ class CustomerUpsertHandlerTest {
 
     private CustomerUpsertHandler handler() {
         CrmStatusWriter crmStatus = new CrmStatusWriter(crm, ledger, clock);
+        HandoffBlocker blocker = new HandoffBlocker(ledger, crmStatus, clock);
+        WonStages wonStages = WonStages.parse("default:closedwon");
         CustomerUpsertService service = new CustomerUpsertService(ledger, crm, accounting, new QueuePublisher(sqs),
-                new HandoffBlocker(ledger, crmStatus, clock), WonStages.parse("default:closedwon"), TENANT_ID,
-                resources.queueUrl("InvoiceRequestQueue"), clock);
-        return new CustomerUpsertHandler(service);
+                blocker, wonStages, TENANT_ID, resources.queueUrl("InvoiceRequestQueue"), clock);
+        return new CustomerUpsertHandler(service, new DealChangeService(ledger, crm, blocker, wonStages, TENANT_ID, clock));
     }
 
     private static SQSEvent sampleEvent() {

@@ -214,7 +214,7 @@ class DealWonWebhookHandlerTest {
 
         assertThat(body).contains("contractsent");
         assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(message(response)).contains("1 event(s) not for a won stage");
+        assertThat(message(response)).contains("1 event(s) needing no work");
         assertThat(receiveAll()).isEmpty();
     }
 

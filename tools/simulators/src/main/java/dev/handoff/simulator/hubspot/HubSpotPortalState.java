@@ -27,6 +27,8 @@ final class HubSpotPortalState {
     private final Map<String, Map<String, Map<String, String>>> objects = new LinkedHashMap<>();
     private final List<HubSpotNote> notes = new ArrayList<>();
     private final List<DealPatch> patches = new ArrayList<>();
+    private final Map<String, JsonNode> propertyDefinitions = new LinkedHashMap<>();
+    private final Map<String, JsonNode> propertyGroups = new LinkedHashMap<>();
 
     HubSpotPortalState() {
         for (String type : OBJECT_TYPES) {
@@ -88,6 +90,41 @@ final class HubSpotPortalState {
 
     synchronized void addNote(HubSpotNote note) {
         notes.add(note);
+    }
+
+    synchronized boolean deleteDeal(String id) {
+        return deals.remove(id) != null;
+    }
+
+    /** Returns a note as batch read returns it, or null when the id is unknown. */
+    synchronized ObjectNode noteJson(String id, List<String> propertyNames) {
+        for (HubSpotNote note : notes) {
+            if (note.id().equals(id)) {
+                Map<String, String> properties = new LinkedHashMap<>();
+                properties.put("hs_note_body", note.body());
+                properties.put("hs_timestamp", note.timestamp());
+                return objectJson(id, properties, propertyNames);
+            }
+        }
+        return null;
+    }
+
+    /** Returns the properties created with the properties API, by name, in creation order. */
+    synchronized Map<String, JsonNode> dealPropertyDefinitions() {
+        return new LinkedHashMap<>(propertyDefinitions);
+    }
+
+    synchronized Map<String, JsonNode> dealPropertyGroups() {
+        return new LinkedHashMap<>(propertyGroups);
+    }
+
+    /** Stores a property definition unless one with its name exists; returns whether it was stored. */
+    synchronized boolean createDealProperty(String name, JsonNode definition) {
+        return propertyDefinitions.putIfAbsent(name, definition) == null;
+    }
+
+    synchronized boolean createDealPropertyGroup(String name, JsonNode definition) {
+        return propertyGroups.putIfAbsent(name, definition) == null;
     }
 
     synchronized List<HubSpotNote> notesFor(String dealId) {

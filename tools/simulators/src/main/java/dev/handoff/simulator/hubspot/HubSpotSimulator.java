@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,12 +35,17 @@ import org.slf4j.LoggerFactory;
  * that Handoff uses, with HubSpot's JSON shapes:
  * <ul>
  *   <li>{@code GET /crm/v3/objects/deals/{id}?properties=…&associations=…}</li>
- *   <li>{@code POST /crm/v3/objects/{companies|contacts|line_items}/batch/read}</li>
+ *   <li>{@code POST /crm/v3/objects/{companies|contacts|line_items|notes}/batch/read}</li>
  *   <li>{@code PATCH /crm/v3/objects/deals/{id}}</li>
  *   <li>{@code POST /crm/v3/objects/notes} with a note-to-deal association</li>
+ *   <li>{@code GET /crm/v4/objects/deals/{id}/associations/notes}</li>
+ *   <li>{@code GET} and {@code POST /crm/v3/properties/deals} and {@code /crm/v3/properties/deals/groups}, with
+ *       {@code GET …/{name}} answering 404 for a property or group that does not exist</li>
  * </ul>
  * Every request needs {@code Authorization: Bearer <token>}; otherwise the reply is 401 with HubSpot's error shape
- * {@code {"status":"error","message":…,"category":…}}. Unknown ids get 404.
+ * {@code {"status":"error","message":…,"category":…}}. Unknown ids get 404. Every reply carries
+ * {@code X-HubSpot-RateLimit-Max}, {@code -Remaining} and {@code -Interval-Milliseconds}; {@link #rateLimitNext}
+ * makes the next requests fail with 429 and {@code Retry-After}, as a portal over its limit does.
  */
 public final class HubSpotSimulator implements AutoCloseable {
 
@@ -50,12 +56,22 @@ public final class HubSpotSimulator implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern DEAL_PATH = Pattern.compile("/crm/v3/objects/deals/([0-9]+)");
     private static final Pattern BATCH_READ_PATH =
-            Pattern.compile("/crm/v3/objects/(companies|contacts|line_items)/batch/read");
+            Pattern.compile("/crm/v3/objects/(companies|contacts|line_items|notes)/batch/read");
     private static final String NOTES_PATH = "/crm/v3/objects/notes";
+    private static final Pattern DEAL_NOTES_PATH = Pattern.compile("/crm/v4/objects/deals/([0-9]+)/associations/notes");
+    private static final String PROPERTIES_PATH = "/crm/v3/properties/deals";
+    private static final String GROUPS_PATH = "/crm/v3/properties/deals/groups";
+    private static final Pattern PROPERTY_PATH = Pattern.compile("/crm/v3/properties/deals/([a-z0-9_]+)");
+    private static final Pattern GROUP_PATH = Pattern.compile("/crm/v3/properties/deals/groups/([a-z0-9_]+)");
+    /** The burst limit reported in the rate-limit headers: 100 requests per 10 seconds, as on a Starter portal. */
+    private static final int BURST_LIMIT = 100;
     private static final int NOTE_TO_DEAL_ASSOCIATION_TYPE_ID = 214;
 
     private final HubSpotPortalState state = new HubSpotPortalState();
     private final AtomicLong nextNoteId = new AtomicLong(5_000_000_001L);
+    private final AtomicInteger rateLimitedRequests = new AtomicInteger();
+    private final AtomicInteger requestCount = new AtomicInteger();
+    private volatile int retryAfterSeconds = 1;
     private final String accessToken;
     private final Clock clock;
     private final HttpServer server;
@@ -148,6 +164,27 @@ public final class HubSpotSimulator implements AutoCloseable {
     }
 
     /** Returns every successful deal PATCH in arrival order. */
+    /** Deletes a deal, so reading or writing it gets HubSpot's 404. */
+    public void deleteDeal(String dealId) {
+        state.deleteDeal(dealId);
+    }
+
+    /** Makes the next {@code requests} requests fail with HTTP 429 and {@code Retry-After: retryAfterSeconds}. */
+    public void rateLimitNext(int requests, int retryAfterSeconds) {
+        this.retryAfterSeconds = retryAfterSeconds;
+        rateLimitedRequests.set(requests);
+    }
+
+    /** Returns the deal properties created with the properties API, by name. */
+    public Map<String, JsonNode> dealPropertyDefinitions() {
+        return state.dealPropertyDefinitions();
+    }
+
+    /** Returns the deal property groups created with the properties API, by name. */
+    public Map<String, JsonNode> dealPropertyGroups() {
+        return state.dealPropertyGroups();
+    }
+
     public List<DealPatch> patchLog() {
         return state.patchLog();
     }
@@ -180,9 +217,30 @@ public final class HubSpotSimulator implements AutoCloseable {
                 return;
             }
 
+            addRateLimitHeaders(exchange);
+            if (rateLimitedRequests.getAndUpdate(remaining -> Math.max(0, remaining - 1)) > 0) {
+                exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+                ObjectNode limited = error("You have reached your secondly limit.", "RATE_LIMITS");
+                limited.put("errorType", "RATE_LIMIT");
+                limited.put("policyName", "SECONDLY");
+                reply(exchange, 429, limited);
+                return;
+            }
+
             Matcher deal = DEAL_PATH.matcher(path);
             Matcher batchRead = BATCH_READ_PATH.matcher(path);
-            if (deal.matches() && method.equals("GET")) {
+            Matcher dealNotes = DEAL_NOTES_PATH.matcher(path);
+            Matcher property = PROPERTY_PATH.matcher(path);
+            Matcher group = GROUP_PATH.matcher(path);
+            if (dealNotes.matches() && method.equals("GET")) {
+                listDealNotes(exchange, dealNotes.group(1));
+            } else if ((path.equals(PROPERTIES_PATH) || path.equals(GROUPS_PATH)) && method.equals("POST")) {
+                createDefinition(exchange, path.equals(GROUPS_PATH));
+            } else if (group.matches() && method.equals("GET")) {
+                readDefinition(exchange, state.dealPropertyGroups().get(group.group(1)), group.group(1));
+            } else if (property.matches() && !path.equals(GROUPS_PATH) && method.equals("GET")) {
+                readDefinition(exchange, state.dealPropertyDefinitions().get(property.group(1)), property.group(1));
+            } else if (deal.matches() && method.equals("GET")) {
                 readDeal(exchange, deal.group(1));
             } else if (deal.matches() && method.equals("PATCH")) {
                 patchDeal(exchange, deal.group(1));
@@ -224,7 +282,9 @@ public final class HubSpotSimulator implements AutoCloseable {
         ArrayNode results = MAPPER.createArrayNode();
         ArrayNode missing = MAPPER.createArrayNode();
         for (JsonNode input : request.path("inputs")) {
-            ObjectNode object = state.objectJson(objectType, input.path("id").asText(), propertyNames);
+            ObjectNode object = objectType.equals("notes")
+                    ? state.noteJson(input.path("id").asText(), propertyNames)
+                    : state.objectJson(objectType, input.path("id").asText(), propertyNames);
             if (object == null) {
                 missing.add(input.path("id").asText());
             } else {
@@ -314,6 +374,64 @@ public final class HubSpotSimulator implements AutoCloseable {
         response.put("updatedAt", clock.instant().toString());
         response.put("archived", false);
         reply(exchange, 201, response);
+    }
+
+    private void listDealNotes(HttpExchange exchange, String dealId) throws IOException {
+        if (!state.hasDeal(dealId)) {
+            reply(exchange, 404, objectNotFound(dealId));
+            return;
+        }
+        ObjectNode response = MAPPER.createObjectNode();
+        ArrayNode results = response.putArray("results");
+        for (HubSpotNote note : state.notesFor(dealId)) {
+            ObjectNode result = results.addObject();
+            result.put("toObjectId", Long.parseLong(note.id()));
+            result.putArray("associationTypes").addObject()
+                    .put("category", "HUBSPOT_DEFINED")
+                    .put("typeId", 213)
+                    .putNull("label");
+        }
+        reply(exchange, 200, response);
+    }
+
+    private void createDefinition(HttpExchange exchange, boolean isGroup) throws IOException {
+        JsonNode request = readBody(exchange);
+        String name = request == null ? "" : request.path("name").asText("");
+        if (name.isBlank() || !request.hasNonNull("label")) {
+            reply(exchange, 400, error("Invalid input JSON: name and label are required.", "VALIDATION_ERROR"));
+            return;
+        }
+        if (!isGroup && (!request.hasNonNull("type") || !request.hasNonNull("fieldType") || !request.hasNonNull("groupName"))) {
+            reply(exchange, 400, error("Invalid input JSON: type, fieldType and groupName are required.", "VALIDATION_ERROR"));
+            return;
+        }
+        if (!isGroup && !state.dealPropertyGroups().containsKey(request.path("groupName").asText())
+                && !request.path("groupName").asText().equals("dealinformation")) {
+            reply(exchange, 400, error("Property group " + request.path("groupName").asText() + " does not exist.",
+                    "VALIDATION_ERROR"));
+            return;
+        }
+        boolean created = isGroup ? state.createDealPropertyGroup(name, request) : state.createDealProperty(name, request);
+        if (!created) {
+            reply(exchange, 409, error((isGroup ? "Property group " : "Property ") + name + " already exists", "CONFLICT"));
+            return;
+        }
+        reply(exchange, 201, request);
+    }
+
+    private static void readDefinition(HttpExchange exchange, JsonNode definition, String name) throws IOException {
+        if (definition == null) {
+            reply(exchange, 404, error(name + " does not exist", "OBJECT_NOT_FOUND"));
+            return;
+        }
+        reply(exchange, 200, definition);
+    }
+
+    private void addRateLimitHeaders(HttpExchange exchange) {
+        int used = requestCount.incrementAndGet() % BURST_LIMIT;
+        exchange.getResponseHeaders().set("X-HubSpot-RateLimit-Max", Integer.toString(BURST_LIMIT));
+        exchange.getResponseHeaders().set("X-HubSpot-RateLimit-Remaining", Integer.toString(BURST_LIMIT - used));
+        exchange.getResponseHeaders().set("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
     }
 
     private static JsonNode readBody(HttpExchange exchange) throws IOException {
