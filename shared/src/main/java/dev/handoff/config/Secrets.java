@@ -18,6 +18,9 @@ public final class Secrets {
 
     public static final String HUBSPOT_ACCESS_TOKEN = "HUBSPOT_ACCESS_TOKEN";
     public static final String HUBSPOT_CLIENT_SECRET = "HUBSPOT_CLIENT_SECRET";
+    /** OAuth app id; with {@link #HUBSPOT_REFRESH_TOKEN}, used in place of {@link #HUBSPOT_ACCESS_TOKEN}. */
+    public static final String HUBSPOT_CLIENT_ID = "HUBSPOT_CLIENT_ID";
+    public static final String HUBSPOT_REFRESH_TOKEN = "HUBSPOT_REFRESH_TOKEN";
     public static final String XERO_ACCESS_TOKEN = "XERO_ACCESS_TOKEN";
     public static final String XERO_WEBHOOK_KEY = "XERO_WEBHOOK_KEY";
 
@@ -40,7 +43,8 @@ public final class Secrets {
 
     static Secrets fromEnvironment(HandoffConfig config) {
         var values = new java.util.HashMap<String, String>();
-        for (String name : new String[] {HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET, XERO_ACCESS_TOKEN, XERO_WEBHOOK_KEY}) {
+        for (String name : new String[] {HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET, HUBSPOT_CLIENT_ID,
+                HUBSPOT_REFRESH_TOKEN, XERO_ACCESS_TOKEN, XERO_WEBHOOK_KEY}) {
             config.optional(name).ifPresent(value -> values.put(name, value));
         }
         return new Secrets(values);
@@ -62,6 +66,12 @@ public final class Secrets {
 
     public static Secrets of(Map<String, String> values) {
         return new Secrets(values);
+    }
+
+    /** Returns whether the secret has a non-blank value for {@code name}. */
+    public boolean has(String name) {
+        String value = values.get(name);
+        return value != null && !value.isBlank();
     }
 
     public String require(String name) {

@@ -5,13 +5,17 @@ import dev.handoff.accounting.xero.XeroClient;
 import dev.handoff.accounting.xero.XeroSignatureVerifier;
 import dev.handoff.aws.AwsClients;
 import dev.handoff.config.HandoffConfig;
+import dev.handoff.config.HubSpotSettings;
 import dev.handoff.config.Secrets;
 import dev.handoff.crm.CrmClient;
+import dev.handoff.crm.hubspot.HubSpotAccessTokens;
 import dev.handoff.crm.hubspot.HubSpotClient;
+import dev.handoff.crm.hubspot.HubSpotRateLimits;
 import dev.handoff.crm.hubspot.HubSpotSignatureVerifier;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
+import dev.handoff.ratelimit.RequestBudget;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
 import dev.handoff.service.DealChangeService;
@@ -21,6 +25,7 @@ import dev.handoff.service.InvoiceCreationService;
 import dev.handoff.service.InvoiceDrafter;
 import dev.handoff.service.PaymentCallbackService;
 import dev.handoff.service.PaymentStatusSyncService;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.Map;
 
@@ -51,7 +56,8 @@ public final class HandoffComponents {
     }
 
     public DealWonIntakeService dealWonIntake() {
-        var verifier = new HubSpotSignatureVerifier(secrets().require(Secrets.HUBSPOT_CLIENT_SECRET), clock);
+        var verifier = new HubSpotSignatureVerifier(secrets().require(Secrets.HUBSPOT_CLIENT_SECRET), clock,
+                new HubSpotSettings(config).acceptLegacySignatures());
         return new DealWonIntakeService(verifier, ledger(), queue(), config.wonStages(), config.xeroTenantId(),
                 config.hubSpotPortalId(), config.dealWonQueueUrl(), Metrics.toStandardOutput(functionName), clock);
     }
@@ -121,13 +127,27 @@ public final class HandoffComponents {
 
     private CrmClient crm() {
         if (crm == null) {
-            String token = secrets().require(Secrets.HUBSPOT_ACCESS_TOKEN);
-            crm = HubSpotClient.builder(() -> token, config.hubSpotPortalId())
+            HubSpotSettings settings = new HubSpotSettings(config);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(HubSpotClient.DEFAULT_CONNECT_TIMEOUT).build();
+            crm = HubSpotClient.builder(hubSpotTokens(http), config.hubSpotPortalId())
                     .baseUrl(config.hubSpotApiBaseUrl())
                     .clock(clock)
+                    .httpClient(http)
+                    .rateLimits(HubSpotRateLimits.shared(new RequestBudget(aws().dynamoDb(), config.ledgerTable()),
+                            config.hubSpotPortalId(), settings.requestBudget(), HubSpotSettings.REQUEST_WINDOW, clock))
                     .build();
         }
         return crm;
+    }
+
+    /** A private app token when the secret has one, otherwise OAuth tokens refreshed from the secret's refresh token. */
+    private HubSpotAccessTokens hubSpotTokens(HttpClient http) {
+        if (secrets().has(Secrets.HUBSPOT_ACCESS_TOKEN) || !secrets().has(Secrets.HUBSPOT_REFRESH_TOKEN)) {
+            return HubSpotAccessTokens.privateApp(secrets().require(Secrets.HUBSPOT_ACCESS_TOKEN));
+        }
+        return HubSpotAccessTokens.oauth(config.hubSpotApiBaseUrl(), secrets().require(Secrets.HUBSPOT_CLIENT_ID),
+                secrets().require(Secrets.HUBSPOT_CLIENT_SECRET), secrets().require(Secrets.HUBSPOT_REFRESH_TOKEN),
+                http, clock);
     }
 
     private AccountingClient accounting() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.handoff.crm.CrmClient;
 import dev.handoff.crm.CrmProperties;
 import dev.handoff.domain.HandoffState;
+import dev.handoff.error.NotFoundException;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.HandoffChange.Attribute;
@@ -69,9 +70,13 @@ public final class CrmStatusWriter {
             changed.put(CrmProperties.BLOCKED_REASON, reason);
         }
         changed.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
-        crm.updateDeal(handoff.key().dealId(), changed);
-        // The CRM adapter skips a note whose text the deal already has, so a retry after a lost response adds none.
-        crm.addDealNote(handoff.key().dealId(), "Handoff to accounting is on hold. " + reason + " " + nextStep(handoff));
+        try {
+            crm.updateDeal(handoff.key().dealId(), changed);
+            // The CRM adapter skips a note whose text the deal already has, so a retry after a lost response adds none.
+            crm.addDealNote(handoff.key().dealId(), "Handoff to accounting is on hold. " + reason + " " + nextStep(handoff));
+        } catch (NotFoundException e) {
+            return dealGone(handoff);
+        }
         return recordSynced(handoff, recorded);
     }
 
@@ -94,8 +99,21 @@ public final class CrmStatusWriter {
         }
 
         changed.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
-        crm.updateDeal(handoff.key().dealId(), changed);
+        try {
+            crm.updateDeal(handoff.key().dealId(), changed);
+        } catch (NotFoundException e) {
+            return dealGone(handoff);
+        }
         return recordSynced(handoff, recorded);
+    }
+
+    /** Records that the deal no longer exists in the CRM; retrying the write cannot succeed, so none is made. */
+    private Handoff dealGone(Handoff handoff) {
+        LOG.warn("Deal of handoff {} was not found in the CRM; its status {} is kept in the ledger only",
+                handoff.key(), handoff.state());
+        ledger.appendEvent(handoff.key(), "crm", "not_found", "deal not found; status " + handoff.state()
+                + " not written", Instant.now(clock));
+        return handoff;
     }
 
     /** Returns the properties in {@code values} that differ from the values last recorded as written. */

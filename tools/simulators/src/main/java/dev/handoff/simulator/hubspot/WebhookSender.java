@@ -81,20 +81,47 @@ public final class WebhookSender {
      * {@code subscriptionId}, {@code appId} and {@code sourceId} are fixed made-up values.
      */
     public static byte[] dealStageChangeBody(DealStageChange change, long occurredAt) {
+        return dealPropertyChangeBody(change.eventId(), change.portalId(), change.dealId(), "dealstage", change.stage(),
+                change.attemptNumber(), occurredAt);
+    }
+
+    /** Returns the delivery body for one {@code deal.propertyChange} of any property. */
+    public static byte[] dealPropertyChangeBody(long eventId, long portalId, long dealId, String propertyName,
+            String propertyValue, int attemptNumber, long occurredAt) {
         ArrayNode delivery = MAPPER.createArrayNode();
-        ObjectNode event = delivery.addObject();
-        event.put("eventId", change.eventId());
-        event.put("subscriptionId", 123456);
-        event.put("portalId", change.portalId());
-        event.put("appId", 111111);
-        event.put("occurredAt", occurredAt);
-        event.put("subscriptionType", "deal.propertyChange");
-        event.put("attemptNumber", change.attemptNumber());
-        event.put("objectId", change.dealId());
-        event.put("propertyName", "dealstage");
-        event.put("propertyValue", change.stage());
+        ObjectNode event = eventHeader(delivery, eventId, portalId, "deal.propertyChange", attemptNumber, occurredAt);
+        event.put("objectId", dealId);
+        event.put("propertyName", propertyName);
+        event.put("propertyValue", propertyValue);
         event.put("changeSource", "CRM_UI");
         event.put("sourceId", "userId:1234");
+        return bytes(delivery);
+    }
+
+    /** Returns the delivery body for one {@code deal.deletion}. */
+    public static byte[] dealDeletionBody(long eventId, long portalId, long dealId, long occurredAt) {
+        ArrayNode delivery = MAPPER.createArrayNode();
+        ObjectNode event = eventHeader(delivery, eventId, portalId, "deal.deletion", 0, occurredAt);
+        event.put("objectId", dealId);
+        event.put("changeFlag", "DELETED");
+        event.put("changeSource", "CRM_UI");
+        return bytes(delivery);
+    }
+
+    private static ObjectNode eventHeader(ArrayNode delivery, long eventId, long portalId, String subscriptionType,
+            int attemptNumber, long occurredAt) {
+        ObjectNode event = delivery.addObject();
+        event.put("eventId", eventId);
+        event.put("subscriptionId", 123456);
+        event.put("portalId", portalId);
+        event.put("appId", 111111);
+        event.put("occurredAt", occurredAt);
+        event.put("subscriptionType", subscriptionType);
+        event.put("attemptNumber", attemptNumber);
+        return event;
+    }
+
+    private static byte[] bytes(ArrayNode delivery) {
         try {
             return MAPPER.writeValueAsBytes(delivery);
         } catch (IOException e) {
