@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -50,6 +51,7 @@ public final class HubSpotClient implements CrmClient {
     /** Maximum inputs in one batch read request. */
     static final int BATCH_READ_MAX_INPUTS = 100;
     static final int NOTE_ASSOCIATION_PAGE_SIZE = 500;
+    private static final int HTTP_CONFLICT = 409;
     static final int NOTE_ASSOCIATION_MAX_PAGES = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(HubSpotClient.class);
@@ -165,6 +167,20 @@ public final class HubSpotClient implements CrmClient {
         LOG.debug("added note to HubSpot deal {}", dealId);
     }
 
+    /** Sends {@code GET path} and returns the JSON object answered, for API calls outside {@link CrmClient}. */
+    JsonNode getJson(String operation, String pathAndQuery) {
+        return json(operation, send(operation, request(pathAndQuery).GET()));
+    }
+
+    /**
+     * Sends {@code POST path} with a JSON body and returns the JSON object answered, or empty when HubSpot answers
+     * 409 Conflict because the object to create exists already.
+     */
+    Optional<JsonNode> create(String operation, String path, JsonNode body) {
+        HttpResponse<byte[]> response = send(operation, jsonRequest(path, "POST", body), HTTP_CONFLICT);
+        return response.statusCode() == HTTP_CONFLICT ? Optional.empty() : Optional.of(json(operation, response));
+    }
+
     /** Returns the deal's page in the HubSpot app, for links in notes and review items. */
     public String recordUrl(String dealId) {
         return appUrl + "/contacts/" + portalId + "/record/0-3/" + dealId;
@@ -249,6 +265,11 @@ public final class HubSpotClient implements CrmClient {
     }
 
     private HttpResponse<byte[]> send(String operation, HttpRequest.Builder builder) {
+        return send(operation, builder, -1);
+    }
+
+    /** Sends the request; a response with status {@code acceptedFailure} is returned instead of thrown. */
+    private HttpResponse<byte[]> send(String operation, HttpRequest.Builder builder, int acceptedFailure) {
         rateLimits.beforeRequest(operation);
         HttpResponse<byte[]> response;
         try {
@@ -266,7 +287,7 @@ public final class HubSpotClient implements CrmClient {
             throw rateLimits.rateLimited(operation, response);
         }
         rateLimits.afterResponse(response);
-        if (response.statusCode() < 200 || response.statusCode() > 299) {
+        if ((response.statusCode() < 200 || response.statusCode() > 299) && response.statusCode() != acceptedFailure) {
             throw HttpFailures.classify(API, operation, response);
         }
         return response;

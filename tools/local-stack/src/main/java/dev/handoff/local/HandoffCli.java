@@ -39,6 +39,7 @@ public final class HandoffCli {
             case "demo" -> demo(arguments, results);
             case "serve" -> serve(arguments, results);
             case "send-webhook" -> sendWebhook(arguments, results);
+            case "setup" -> SetupCommand.run(arguments, System.getenv(), results, System.err);
             default -> usage(System.err);
         };
         System.exit(exitCode);
