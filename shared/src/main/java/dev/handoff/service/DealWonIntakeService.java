@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts a HubSpot webhook delivery of up to {@value HubSpotWebhookParser#MAX_EVENTS} events: verifies its
- * signature, records each event in the ledger, and enqueues one message per won deal. Changes to deals that
- * already have a handoff (finance-relevant properties, deletion, line item or company associations, merges) are
+ * signature, records each event in the ledger, and enqueues one message per won deal. Changes to deals whose
+ * invoice was requested (finance-relevant properties, deletion, line item or company associations, merges) are
  * enqueued as change messages, which the customer-upsert function checks against the invoice; see
  * {@link HubSpotDealEvents}. Company merges re-point the ledger's customer links to the surviving company. It does
  * no CRM or accounting work, so it responds well inside HubSpot's timeout and HubSpot has no reason to re-send.
@@ -139,8 +139,8 @@ public final class DealWonIntakeService {
         for (HubSpotWebhookEvent event : dealChanges) {
             for (HubSpotDealEvents.AffectedDeal affected : HubSpotDealEvents.affectedDeals(event)) {
                 HandoffKey key = HandoffKey.hubspot(portalId, affected.dealId());
-                if (ledger.find(key).isEmpty()) {
-                    // A deal without a handoff has nothing invoiced; its won event reads the deal as it is then.
+                if (ledger.find(key).filter(handoff -> handoff.invoiceIdempotencyKey() != null).isEmpty()) {
+                    // Before the invoice step, nothing needs review: that step reads the deal as it is then.
                     ignored++;
                     continue;
                 }

@@ -50,6 +50,55 @@ class HubSpotWebhookParserTest {
     }
 
     @Test
+    void parseAssociationChangeUsesFromObjectId() {
+        String body = "[{\"eventId\":3000000011,\"subscriptionId\":123457,\"portalId\":9999999,\"appId\":111111,"
+                + "\"occurredAt\":1759999999000,\"subscriptionType\":\"deal.associationChange\",\"attemptNumber\":0,"
+                + "\"changeSource\":\"CRM_UI\",\"associationType\":\"DEAL_TO_LINE_ITEM\",\"fromObjectId\":48000000001,"
+                + "\"toObjectId\":9003,\"associationRemoved\":true,\"isPrimaryAssociation\":false}]";
+
+        HubSpotWebhookEvent event = parser.parse(bytes(body)).get(0);
+
+        assertThat(event.objectId()).isEqualTo(48_000_000_001L);
+        assertThat(event.associationType()).isEqualTo("DEAL_TO_LINE_ITEM");
+        assertThat(event.toObjectId()).isEqualTo(9003L);
+        assertThat(event.associationRemoved()).isTrue();
+    }
+
+    @Test
+    void parseAssociationChangeWithoutFromObjectIdIsMalformed() {
+        String body = "[{\"eventId\":3000000012,\"portalId\":9999999,\"occurredAt\":1759999999000,"
+                + "\"subscriptionType\":\"deal.associationChange\",\"associationType\":\"DEAL_TO_LINE_ITEM\"}]";
+
+        assertThatThrownBy(() -> parser.parse(bytes(body)))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessage("event 1 has no fromObjectId");
+    }
+
+    @Test
+    void parseMergeKeepsPrimaryMergedAndNewIds() {
+        String body = "[{\"eventId\":3000000013,\"portalId\":9999999,\"occurredAt\":1759999999000,"
+                + "\"subscriptionType\":\"deal.merge\",\"objectId\":48000000009,\"changeFlag\":\"MERGED\","
+                + "\"primaryObjectId\":48000000001,\"mergedObjectIds\":[48000000002,48000000003],"
+                + "\"newObjectId\":48000000009,\"numberOfPropertiesMoved\":4}]";
+
+        HubSpotWebhookEvent event = parser.parse(bytes(body)).get(0);
+
+        assertThat(event.primaryObjectId()).isEqualTo(48_000_000_001L);
+        assertThat(event.mergedObjectIds()).containsExactly(48_000_000_002L, 48_000_000_003L);
+        assertThat(event.newObjectId()).isEqualTo(48_000_000_009L);
+        assertThat(event.survivingObjectId()).isEqualTo(48_000_000_009L);
+    }
+
+    @Test
+    void parseMergeWithTextIdsIsMalformed() {
+        String body = "[" + EVENT.replace("}", ",\"mergedObjectIds\":[\"48000000002\"]}") + "]";
+
+        assertThatThrownBy(() -> parser.parse(bytes(body)))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessage("event 1 field mergedObjectIds is not an array of 64-bit integers");
+    }
+
+    @Test
     void toStringLeavesOutPropertyValueAndSource() {
         String body = "[" + EVENT.replace("}", ",\"propertyName\":\"email\","
                 + "\"propertyValue\":\"thandi@example-trading.test\",\"sourceId\":\"thandi@example-trading.test\"}") + "]";
