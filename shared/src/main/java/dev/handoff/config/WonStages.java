@@ -44,6 +44,13 @@ public final class WonStages {
         return stageId != null && stagesByPipeline.values().stream().anyMatch(stages -> stages.contains(stageId));
     }
 
+    /** Returns the configured won stage ids by pipeline id. */
+    public Map<String, Set<String>> byPipeline() {
+        Map<String, Set<String>> copy = new HashMap<>();
+        stagesByPipeline.forEach((pipeline, stages) -> copy.put(pipeline, Set.copyOf(stages)));
+        return Map.copyOf(copy);
+    }
+
     public boolean isWon(String pipelineId, String stageId) {
         return stagesByPipeline.getOrDefault(pipelineId, Set.of()).contains(stageId);
     }

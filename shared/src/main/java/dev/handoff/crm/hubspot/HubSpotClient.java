@@ -167,6 +167,27 @@ public final class HubSpotClient implements CrmClient {
         LOG.debug("added note to HubSpot deal {}", dealId);
     }
 
+    /** Reads the portal's deal pipelines and their stages with {@code GET /crm/v3/pipelines/deals}. */
+    public List<HubSpotPipeline> readDealPipelines() {
+        JsonNode response = getJson("read deal pipelines", "/crm/v3/pipelines/deals");
+        JsonNode results = response.path("results");
+        if (!results.isArray()) {
+            throw new HubSpotProtocolException("HubSpot read deal pipelines response has no results array");
+        }
+        List<HubSpotPipeline> pipelines = new ArrayList<>();
+        for (JsonNode pipeline : results) {
+            List<HubSpotPipeline.Stage> stages = new ArrayList<>();
+            for (JsonNode stage : pipeline.path("stages")) {
+                JsonNode metadata = stage.path("metadata");
+                stages.add(new HubSpotPipeline.Stage(stage.path("id").asText(), stage.path("label").asText(""),
+                        "true".equalsIgnoreCase(metadata.path("isClosed").asText()),
+                        HubSpotRecordMapper.decimal(metadata, "probability", "pipeline " + pipeline.path("id").asText())));
+            }
+            pipelines.add(new HubSpotPipeline(pipeline.path("id").asText(), pipeline.path("label").asText(""), stages));
+        }
+        return List.copyOf(pipelines);
+    }
+
     /** Sends {@code GET path} and returns the JSON object answered, for API calls outside {@link CrmClient}. */
     JsonNode getJson(String operation, String pathAndQuery) {
         return json(operation, send(operation, request(pathAndQuery).GET()));

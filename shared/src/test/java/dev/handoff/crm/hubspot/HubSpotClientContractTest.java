@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -367,6 +368,20 @@ class HubSpotClientContractTest {
         assertThatThrownBy(() -> client.addDealNote("48000000001", "On hold."))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageStartingWith("HubSpot list deal notes failed with HTTP 404");
+    }
+
+    @Test
+    void readDealPipelinesMapsStagesAndWonMetadata() {
+        wireMock.stubFor(get(urlEqualTo("/crm/v3/pipelines/deals")).willReturn(json(200, fixture("deal-pipelines.json"))));
+
+        List<HubSpotPipeline> pipelines = client.readDealPipelines();
+
+        assertThat(pipelines).hasSize(1);
+        assertThat(pipelines.get(0).id()).isEqualTo("default");
+        assertThat(pipelines.get(0).stages()).extracting(HubSpotPipeline.Stage::id)
+                .containsExactly("appointmentscheduled", "qualifiedtobuy", "contractsent", "closedwon", "closedlost");
+        assertThat(pipelines.get(0).stages()).filteredOn(HubSpotPipeline.Stage::looksWon)
+                .extracting(HubSpotPipeline.Stage::id).containsExactly("closedwon");
     }
 
     private void stubDeal(String path, String fixture) {

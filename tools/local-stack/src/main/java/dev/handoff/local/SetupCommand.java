@@ -1,19 +1,24 @@
 package dev.handoff.local;
 
+import dev.handoff.config.WonStages;
 import dev.handoff.crm.hubspot.HubSpotAccessTokens;
 import dev.handoff.crm.hubspot.HubSpotClient;
+import dev.handoff.crm.hubspot.HubSpotPipeline;
 import dev.handoff.crm.hubspot.HubSpotPropertySetup;
 import dev.handoff.error.HandoffException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code ./handoff setup hubspot}: creates Handoff's deal property group and deal properties in a HubSpot portal,
- * skipping those that exist. The portal and token come from the environment: {@code HUBSPOT_PORTAL_ID},
+ * skipping those that exist, then lists the portal's won stages by internal id for {@code HUBSPOT_WON_STAGES}. The portal and token come from the environment: {@code HUBSPOT_PORTAL_ID},
  * {@code HUBSPOT_ACCESS_TOKEN} (a private app token with the {@code crm.schemas.deals.write} scope) and, for a
  * simulator or a proxy, {@code HUBSPOT_API_BASE_URL}.
  */
@@ -25,6 +30,34 @@ public final class SetupCommand {
             + "  HUBSPOT_API_BASE_URL) sets the API root; the default is " + HubSpotClient.DEFAULT_BASE_URL + ".";
 
     private SetupCommand() {
+    }
+
+    /**
+     * Lists the stages HubSpot marks as closed with probability 1, as {@code pipelineId:stageId} for
+     * {@code HUBSPOT_WON_STAGES}, and names configured won stages that the portal does not have.
+     */
+    private static void printWonStages(List<HubSpotPipeline> pipelines, String configured, PrintStream results) {
+        List<String> candidates = new ArrayList<>();
+        Set<String> known = new HashSet<>();
+        for (HubSpotPipeline pipeline : pipelines) {
+            for (HubSpotPipeline.Stage stage : pipeline.stages()) {
+                known.add(pipeline.id() + ":" + stage.id());
+                if (stage.looksWon()) {
+                    candidates.add(pipeline.id() + ":" + stage.id());
+                }
+            }
+        }
+        results.println("Won stages by HubSpot's stage settings (closed, probability 1): "
+                + (candidates.isEmpty() ? "none" : String.join(",", candidates)));
+        if (configured == null || configured.isBlank()) {
+            return;
+        }
+        WonStages.parse(configured).byPipeline().forEach((pipeline, stages) -> stages.stream()
+                .map(stage -> pipeline + ":" + stage)
+                .filter(pair -> !known.contains(pair))
+                .sorted()
+                .forEach(pair -> results.println("HUBSPOT_WON_STAGES names " + pair
+                        + ", which is not a stage of this portal's deal pipelines; check the ids.")));
     }
 
     /** Runs the command and returns its exit code: 0 done, 1 HubSpot failed, 2 invalid arguments or settings. */
@@ -61,6 +94,7 @@ public final class SetupCommand {
             long created = steps.stream().filter(step -> step.outcome() == HubSpotPropertySetup.Outcome.CREATED).count();
             results.println("HubSpot portal " + portalId.trim() + ": " + created + " created, "
                     + (steps.size() - created) + " already there.");
+            printWonStages(client.readDealPipelines(), environment.get("HUBSPOT_WON_STAGES"), results);
             return 0;
         } catch (HandoffException e) {
             errors.println("handoff setup hubspot failed: " + e.getMessage());

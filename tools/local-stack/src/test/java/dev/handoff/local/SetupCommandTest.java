@@ -8,6 +8,7 @@ import dev.handoff.simulator.hubspot.HubSpotSimulator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +47,19 @@ class SetupCommandTest {
         assertThat(hubspot.dealPropertyDefinitions().get(CrmProperties.HANDOFF_STATUS).path("groupName").asText())
                 .isEqualTo(HubSpotPropertySetup.GROUP_NAME);
         assertThat(output(results)).contains("10 created, 0 already there.");
+    }
+
+    @Test
+    void setupListsWonStagesAndUnknownConfiguredOnes() {
+        Map<String, String> environment = new HashMap<>(environment());
+        environment.put("HUBSPOT_WON_STAGES", "default:closedwon,default:won_renamed");
+
+        int exitCode = run(List.of("hubspot"), environment);
+
+        assertThat(exitCode).isZero();
+        assertThat(output(results)).contains("(closed, probability 1): default:closedwon");
+        assertThat(output(results)).contains("HUBSPOT_WON_STAGES names default:won_renamed, which is not a stage");
+        assertThat(output(results)).doesNotContain("names default:closedwon");
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code PATCH /crm/v3/objects/deals/{id}}</li>
  *   <li>{@code POST /crm/v3/objects/notes} with a note-to-deal association</li>
  *   <li>{@code GET /crm/v4/objects/deals/{id}/associations/notes}</li>
+ *   <li>{@code GET /crm/v3/pipelines/deals}, answering the default sales pipeline</li>
  *   <li>{@code GET} and {@code POST /crm/v3/properties/deals} and {@code /crm/v3/properties/deals/groups}, with
  *       {@code GET …/{name}} answering 404 for a property or group that does not exist</li>
  * </ul>
@@ -60,6 +61,9 @@ public final class HubSpotSimulator implements AutoCloseable {
     private static final String NOTES_PATH = "/crm/v3/objects/notes";
     private static final Pattern DEAL_NOTES_PATH = Pattern.compile("/crm/v4/objects/deals/([0-9]+)/associations/notes");
     private static final String PROPERTIES_PATH = "/crm/v3/properties/deals";
+    private static final String PIPELINES_PATH = "/crm/v3/pipelines/deals";
+    /** Classpath location of the default deal pipeline that every HubSpot portal starts with. */
+    private static final String PIPELINES_RESOURCE = "hubspot/deal-pipelines.json";
     private static final String GROUPS_PATH = "/crm/v3/properties/deals/groups";
     private static final Pattern PROPERTY_PATH = Pattern.compile("/crm/v3/properties/deals/([a-z0-9_]+)");
     private static final Pattern GROUP_PATH = Pattern.compile("/crm/v3/properties/deals/groups/([a-z0-9_]+)");
@@ -232,7 +236,9 @@ public final class HubSpotSimulator implements AutoCloseable {
             Matcher dealNotes = DEAL_NOTES_PATH.matcher(path);
             Matcher property = PROPERTY_PATH.matcher(path);
             Matcher group = GROUP_PATH.matcher(path);
-            if (dealNotes.matches() && method.equals("GET")) {
+            if (path.equals(PIPELINES_PATH) && method.equals("GET")) {
+                reply(exchange, 200, readResource(PIPELINES_RESOURCE));
+            } else if (dealNotes.matches() && method.equals("GET")) {
                 listDealNotes(exchange, dealNotes.group(1));
             } else if ((path.equals(PROPERTIES_PATH) || path.equals(GROUPS_PATH)) && method.equals("POST")) {
                 createDefinition(exchange, path.equals(GROUPS_PATH));
