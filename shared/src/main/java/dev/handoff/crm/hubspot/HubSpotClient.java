@@ -20,8 +20,11 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
+import java.math.BigDecimal;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -165,6 +168,27 @@ public final class HubSpotClient implements CrmClient {
 
         send("add deal note", jsonRequest("/crm/v3/objects/notes", "POST", body));
         LOG.debug("added note to HubSpot deal {}", dealId);
+    }
+
+    /**
+     * Reads the catalogue unit price of each product with {@code POST /crm/v3/objects/products/batch/read}, for
+     * comparing line item prices with the catalogue. A product without a price is left out of the result.
+     */
+    public Map<String, BigDecimal> readProductPrices(List<String> productIds) {
+        Objects.requireNonNull(productIds, "productIds");
+        List<String> ids = productIds.stream().distinct().toList();
+        ids.forEach(HubSpotClient::requireRecordId);
+
+        Map<String, BigDecimal> prices = new LinkedHashMap<>();
+        List<Map.Entry<String, BigDecimal>> read = batchRead("products", List.of(HubSpotProperties.PRODUCT_PRICE), ids,
+                product -> new AbstractMap.SimpleEntry<>(HubSpotRecordMapper.id(product), HubSpotRecordMapper.decimal(
+                        product.path("properties"), HubSpotProperties.PRODUCT_PRICE, "product " + HubSpotRecordMapper.id(product))));
+        for (Map.Entry<String, BigDecimal> entry : read) {
+            if (entry.getValue() != null) {
+                prices.put(entry.getKey(), entry.getValue());
+            }
+        }
+        return Map.copyOf(prices);
     }
 
     /** Reads the portal's deal pipelines and their stages with {@code GET /crm/v3/pipelines/deals}. */

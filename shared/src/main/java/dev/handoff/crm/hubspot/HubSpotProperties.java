@@ -61,6 +61,9 @@ public final class HubSpotProperties {
             LINE_ITEM_NAME, LINE_ITEM_DESCRIPTION, LINE_ITEM_QUANTITY, LINE_ITEM_PRICE, LINE_ITEM_DISCOUNT_PERCENTAGE,
             LINE_ITEM_PRODUCT_ID, LINE_ITEM_TAX_CATEGORY);
 
+    /** Catalogue unit price of a product, in the portal's currency. */
+    public static final String PRODUCT_PRICE = "price";
+
     public static final String NOTE_BODY = "hs_note_body";
     /** Required on create. Places the note on the record timeline. */
     public static final String NOTE_TIMESTAMP = "hs_timestamp";

@@ -384,6 +384,17 @@ class HubSpotClientContractTest {
                 .extracting(HubSpotPipeline.Stage::id).containsExactly("closedwon");
     }
 
+    @Test
+    void readProductPricesBatchReadsCatalogue() {
+        stubBatchRead("products", "products-batch-read.json");
+
+        Map<String, BigDecimal> prices = client.readProductPrices(List.of("1101", "1102", "1101"));
+
+        assertThat(prices).containsOnly(Map.entry("1101", new BigDecimal("10000.00")));
+        wireMock.verify(postRequestedFor(urlEqualTo("/crm/v3/objects/products/batch/read"))
+                .withRequestBody(equalToJson("{\"properties\":[\"price\"],\"inputs\":[{\"id\":\"1101\"},{\"id\":\"1102\"}]}")));
+    }
+
     private void stubDeal(String path, String fixture) {
         wireMock.stubFor(get(urlPathEqualTo(path)).willReturn(json(200, fixture(fixture))));
     }
