@@ -140,7 +140,7 @@ public final class HandoffComponents {
         return crm;
     }
 
-    /** A private app token when the secret has one, otherwise OAuth tokens refreshed from the secret's refresh token. */
+    /** Returns a private app token when the secret has one, otherwise OAuth tokens refreshed from its refresh token. */
     private HubSpotAccessTokens hubSpotTokens(HttpClient http) {
         if (secrets().has(Secrets.HUBSPOT_ACCESS_TOKEN) || !secrets().has(Secrets.HUBSPOT_REFRESH_TOKEN)) {
             return HubSpotAccessTokens.privateApp(secrets().require(Secrets.HUBSPOT_ACCESS_TOKEN));

@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public record DealChange(Type type, String name, String value) {
 
-    /** What happened to the deal. */
+    /** Kind of change to the deal. */
     public enum Type {
         /** A finance-relevant property changed, including {@code dealstage}. */
         PROPERTY_CHANGE,

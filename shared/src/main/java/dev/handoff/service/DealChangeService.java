@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a change to a deal that already has a handoff. Once an invoice exists, Handoff never raises a second
- * one for the deal: a change that makes the invoice wrong holds the handoff for a person's review instead.
+ * one for the deal: a change that makes the invoice wrong puts the handoff on hold for a person's review instead.
  * Amount, currency, close date and line item changes are pricing reviews. Leaving the won stage, moving to
  * another pipeline outside its won stages, and deletion are commercial disputes. A change of the customer
  * company, or a merge into another deal, is a customer merge review.
@@ -98,8 +98,8 @@ public final class DealChangeService {
     }
 
     /**
-     * Opens the surviving deal's handoff, if it has none yet, and holds it, so moving the surviving deal to won
-     * cannot raise a second invoice for what the merged deal's invoice already billed.
+     * Opens the surviving deal's handoff, if it has none yet, and puts it on hold. Then moving the surviving deal to
+     * won cannot raise a second invoice for what the merged deal's invoice already billed.
      */
     private void holdSurvivingDeal(Handoff merged, String survivingDealId, String eventKey) {
         HandoffKey survivorKey = new HandoffKey(merged.key().crm(), merged.key().accountId(), survivingDealId);

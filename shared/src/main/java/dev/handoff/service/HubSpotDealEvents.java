@@ -54,8 +54,8 @@ final class HubSpotDealEvents {
     }
 
     /**
-     * Returns the deals a change event is about. A merge is about every deal merged away, and about the primary
-     * deal too when the merge created a deal with a new id; the surviving deal itself has no handoff yet.
+     * Returns the deals a change event is about. A merge is about every deal merged away. When the merge created
+     * a deal with a new id, the primary deal counts as merged away too, because only the new deal survives.
      */
     static List<AffectedDeal> affectedDeals(HubSpotWebhookEvent event) {
         String dealId = Long.toString(event.objectId());

@@ -21,7 +21,7 @@ class HttpEventsTest {
     private static final String BODY = "[{\"eventId\":3000000001,\"portalId\":9999999}]";
 
     @Test
-    void publicUriIsRebuiltFromHostRawPathAndRawQuery() {
+    void publicUriFromHostPathAndQuery() {
         APIGatewayV2HTTPEvent event = event(Map.of("host", "hooks.example.test"), "/hubspot/webhook", "tenant=za-001");
 
         WebhookRequest request = HttpEvents.toWebhookRequest(event, Optional.empty());

@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * HubSpot change, merge and association events on the real ledger (dynalite) and deal-won queue (ElasticMQ):
- * what the intake enqueues, and how {@link DealChangeService} holds an invoiced handoff for review.
+ * what the intake enqueues, and how {@link DealChangeService} puts an invoiced handoff on hold for review.
  */
 @ExtendWith(LocalEnginesExtension.class)
 class DealChangeFlowTest {
@@ -97,14 +97,14 @@ class DealChangeFlowTest {
         List<DealWonMessage> changes = drainDealWon(dealId);
         DealChangeService.Outcome outcome = changes().process(changes.get(0));
 
-        Handoff held = handoff(key);
+        Handoff onHold = handoff(key);
         assertThat(changes).hasSize(1);
         assertThat(changes.get(0).change()).isEqualTo(new DealChange(DealChange.Type.PROPERTY_CHANGE, "amount", "14000.00"));
         assertThat(outcome).isEqualTo(DealChangeService.Outcome.HELD_FOR_REVIEW);
-        assertThat(held.state()).isEqualTo(HandoffState.BLOCKED);
-        assertThat(held.resumeState()).isEqualTo(HandoffState.INVOICED);
-        assertThat(held.blockedReason()).startsWith("Review needed (PRICING_OVERRIDE)").contains("INV-0001");
-        assertThat(held.blockedReason()).doesNotContain("14000");
+        assertThat(onHold.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(onHold.resumeState()).isEqualTo(HandoffState.INVOICED);
+        assertThat(onHold.blockedReason()).startsWith("Review needed (PRICING_OVERRIDE)").contains("INV-0001");
+        assertThat(onHold.blockedReason()).doesNotContain("14000");
         assertThat(accounting.invoices).hasSize(1);
         assertThat(crm.notes).hasSize(1);
         assertThat(crm.notes.get(0).text()).contains("Finance will review it");

@@ -212,14 +212,14 @@ public final class HubSpotClient implements CrmClient {
         return List.copyOf(pipelines);
     }
 
-    /** Sends {@code GET path} and returns the JSON object answered, for API calls outside {@link CrmClient}. */
+    /** Sends {@code GET path} and returns the response's JSON object, for API calls outside {@link CrmClient}. */
     JsonNode getJson(String operation, String pathAndQuery) {
         return json(operation, send(operation, request(pathAndQuery).GET()));
     }
 
     /**
-     * Sends {@code POST path} with a JSON body and returns the JSON object answered, or empty when HubSpot answers
-     * 409 Conflict because the object to create exists already.
+     * Sends {@code POST path} with a JSON body and returns the response's JSON object, or empty when HubSpot
+     * responds 409 Conflict because the object to create exists already.
      */
     Optional<JsonNode> create(String operation, String path, JsonNode body) {
         HttpResponse<byte[]> response = send(operation, jsonRequest(path, "POST", body), HTTP_CONFLICT);

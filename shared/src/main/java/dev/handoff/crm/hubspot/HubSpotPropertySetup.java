@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 public final class HubSpotPropertySetup {
 
-    /** Internal name of the property group that holds Handoff's deal properties. */
+    /** Internal name of the property group that contains Handoff's deal properties. */
     public static final String GROUP_NAME = "handoff";
 
     /** One deal property to create: HubSpot's {@code type} and {@code fieldType} pair decides how it is shown. */
@@ -54,7 +54,7 @@ public final class HubSpotPropertySetup {
         this.client = Objects.requireNonNull(client, "client");
     }
 
-    /** What happened to one group or property. */
+    /** Result of ensuring one group or property exists. */
     public enum Outcome { CREATED, EXISTED }
 
     /** One line of the setup report: {@code kind} is {@code group} or {@code property}. */

@@ -72,7 +72,7 @@ public final class HubSpotRateLimits {
     /**
      * Waits for permission to send one request.
      *
-     * @throws ThrottledException when an earlier response said the window is spent, or the shared budget is spent
+     * @throws ThrottledException when an earlier response reported the window spent, or the shared budget is spent
      */
     public void beforeRequest(String operation) {
         Instant now = clock.instant();

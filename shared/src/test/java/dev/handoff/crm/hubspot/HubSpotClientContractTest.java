@@ -362,7 +362,7 @@ class HubSpotClientContractTest {
     }
 
     @Test
-    void addDealNoteOfDeletedDealIsNotFound() {
+    void addDealNoteDeletedDealNotFound() {
         wireMock.stubFor(get(urlPathEqualTo(DEAL_NOTES_PATH)).willReturn(json(404, fixture("error-404.json"))));
 
         assertThatThrownBy(() -> client.addDealNote("48000000001", "On hold."))

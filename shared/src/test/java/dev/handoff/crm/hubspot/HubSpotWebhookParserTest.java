@@ -65,7 +65,7 @@ class HubSpotWebhookParserTest {
     }
 
     @Test
-    void parseAssociationChangeWithoutFromObjectIdIsMalformed() {
+    void parseAssociationWithoutFromObjectId() {
         String body = "[{\"eventId\":3000000012,\"portalId\":9999999,\"occurredAt\":1759999999000,"
                 + "\"subscriptionType\":\"deal.associationChange\",\"associationType\":\"DEAL_TO_LINE_ITEM\"}]";
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * HubSpot answers 429 with {@code Retry-After} to the first requests of a handoff. The work waits and is tried
+ * HubSpot responds 429 with {@code Retry-After} to the first requests of a handoff. The work waits and is tried
  * again, and the deal is invoiced once without a message reaching a dead-letter queue.
  */
 class HubSpotThrottlingTest {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A deal that is invoiced and then changes amount, leaves the won stage or is deleted is held for a person's
- * review, and Xero never gets a second invoice for it, also when the deal is moved to won again afterwards.
+ * A deal that is invoiced and then changes amount, leaves the won stage or is deleted is put on hold for a
+ * person's review. Xero never gets a second invoice for it, even when the deal is moved to won again afterwards.
  */
 class PostInvoiceChangeTest {
 
@@ -75,7 +75,7 @@ class PostInvoiceChangeTest {
     }
 
     @Test
-    void amountChangeThenWonAgainRaisesNoSecondInvoice() {
+    void wonAgainAfterAmountChangeNotReinvoiced() {
         changeAmountOnce();
 
         send(WebhookSender.dealPropertyChangeBody(3000000312L, PORTAL_ID, Long.parseLong(AMOUNT_DEAL_ID), "dealstage",

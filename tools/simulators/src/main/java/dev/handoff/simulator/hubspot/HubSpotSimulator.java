@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code PATCH /crm/v3/objects/deals/{id}}</li>
  *   <li>{@code POST /crm/v3/objects/notes} with a note-to-deal association</li>
  *   <li>{@code GET /crm/v4/objects/deals/{id}/associations/notes}</li>
- *   <li>{@code GET /crm/v3/pipelines/deals}, answering the default sales pipeline</li>
+ *   <li>{@code GET /crm/v3/pipelines/deals}, returning the default sales pipeline</li>
  *   <li>{@code GET} and {@code POST /crm/v3/properties/deals} and {@code /crm/v3/properties/deals/groups}, with
  *       {@code GET …/{name}} answering 404 for a property or group that does not exist</li>
  * </ul>
