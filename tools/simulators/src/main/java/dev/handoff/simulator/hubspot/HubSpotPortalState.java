@@ -16,7 +16,7 @@ import java.util.Set;
  */
 final class HubSpotPortalState {
 
-    static final Set<String> OBJECT_TYPES = Set.of("companies", "contacts", "line_items");
+    static final Set<String> OBJECT_TYPES = Set.of("companies", "contacts", "line_items", "products");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

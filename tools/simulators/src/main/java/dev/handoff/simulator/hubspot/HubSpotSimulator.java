@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * that Handoff uses, with HubSpot's JSON shapes:
  * <ul>
  *   <li>{@code GET /crm/v3/objects/deals/{id}?properties=…&associations=…}</li>
- *   <li>{@code POST /crm/v3/objects/{companies|contacts|line_items|notes}/batch/read}</li>
+ *   <li>{@code POST /crm/v3/objects/{companies|contacts|line_items|products|notes}/batch/read}</li>
  *   <li>{@code PATCH /crm/v3/objects/deals/{id}}</li>
  *   <li>{@code POST /crm/v3/objects/notes} with a note-to-deal association</li>
  *   <li>{@code GET /crm/v4/objects/deals/{id}/associations/notes}</li>
@@ -57,7 +57,7 @@ public final class HubSpotSimulator implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern DEAL_PATH = Pattern.compile("/crm/v3/objects/deals/([0-9]+)");
     private static final Pattern BATCH_READ_PATH =
-            Pattern.compile("/crm/v3/objects/(companies|contacts|line_items|notes)/batch/read");
+            Pattern.compile("/crm/v3/objects/(companies|contacts|line_items|products|notes)/batch/read");
     private static final String NOTES_PATH = "/crm/v3/objects/notes";
     private static final Pattern DEAL_NOTES_PATH = Pattern.compile("/crm/v4/objects/deals/([0-9]+)/associations/notes");
     private static final String PROPERTIES_PATH = "/crm/v3/properties/deals";
@@ -168,6 +168,11 @@ public final class HubSpotSimulator implements AutoCloseable {
     }
 
     /** Returns every successful deal PATCH in arrival order. */
+    /** Adds or replaces a catalogue product, for example with a {@code price}. */
+    public void putProduct(String id, Map<String, String> properties) {
+        state.putObject("products", id, properties);
+    }
+
     /** Deletes a deal, so reading or writing it gets HubSpot's 404. */
     public void deleteDeal(String dealId) {
         state.deleteDeal(dealId);
