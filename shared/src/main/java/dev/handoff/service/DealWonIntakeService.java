@@ -95,11 +95,11 @@ public final class DealWonIntakeService {
         Map<HandoffKey, HubSpotWebhookEvent> wonByDeal = new LinkedHashMap<>();
         List<HubSpotWebhookEvent> dealChanges = new ArrayList<>();
         List<HubSpotWebhookEvent> companyMerges = new ArrayList<>();
-        int ignored = 0;
+        Batch batch = new Batch();
         for (HubSpotWebhookEvent event : events) {
             if (!portalId.equals(Long.toString(event.portalId()))) {
                 LOG.warn("HubSpot event {} is for portal {}, not this deployment's; ignored", event.eventId(), event.portalId());
-                ignored++;
+                batch.ignored++;
             } else if (isMoveIntoWonStage(event)) {
                 wonByDeal.putIfAbsent(HandoffKey.hubspot(Long.toString(event.portalId()), Long.toString(event.objectId())), event);
             } else if (HubSpotDealEvents.isDealChange(event)) {
@@ -107,72 +107,77 @@ public final class DealWonIntakeService {
             } else if (HubSpotDealEvents.isCompanyMerge(event)) {
                 companyMerges.add(event);
             } else {
-                ignored++;
+                batch.ignored++;
             }
         }
 
         Instant now = Instant.now(clock);
-        List<QueuePublisher.Outgoing> messages = new ArrayList<>();
-        List<String> toConfirm = new ArrayList<>();
-        int duplicates = 0;
+        addWonDeals(wonByDeal, now, batch);
+        int wonMessages = batch.messages.size();
+        addDealChanges(dealChanges, now, batch);
+        for (HubSpotWebhookEvent event : companyMerges) {
+            customerLinks.repointAfterCompanyMerge(event, now);
+        }
+
+        queue.sendAll(dealWonQueueUrl, batch.messages);
+        for (String deliveryKey : batch.toConfirm) {
+            ledger.markDeliveryEnqueued("hubspot", deliveryKey, now);
+        }
+        int changeMessages = batch.messages.size() - wonMessages;
+        metrics.add("hubspot.deals.accepted", wonMessages);
+        metrics.add("hubspot.deal_changes.accepted", changeMessages);
+        LOG.info("HubSpot delivery: {} events, {} deals enqueued, {} changes enqueued, {} company merges, {} repeats",
+                events.size(), wonMessages, changeMessages, companyMerges.size(), batch.duplicates);
+        return WebhookResponse.message(200, "Accepted " + wonMessages + " deal(s) and " + changeMessages
+                + " change(s) to handed-off deals; " + batch.duplicates + " repeat(s); " + companyMerges.size()
+                + " company merge(s); " + batch.ignored + " event(s) needing no work");
+    }
+
+    /** Records each won event and adds a message for each deal whose handoff needs work. */
+    private void addWonDeals(Map<HandoffKey, HubSpotWebhookEvent> wonByDeal, Instant now, Batch batch) {
         for (Map.Entry<HandoffKey, HubSpotWebhookEvent> entry : wonByDeal.entrySet()) {
             HandoffKey key = entry.getKey();
             HubSpotWebhookEvent event = entry.getValue();
             DeliveryOutcome outcome = ledger.recordDelivery("hubspot", event.deliveryKey(), key, now, DELIVERY_TTL);
             if (outcome == DeliveryOutcome.DUPLICATE_ENQUEUED) {
-                duplicates++;
+                batch.duplicates++;
                 LOG.info("duplicate_delivery {} for handoff {}", event.deliveryKey(), key);
                 continue;
             }
             Handoff handoff = ledger.openHandoff(key, tenantId, event.deliveryKey(), now);
-            toConfirm.add(event.deliveryKey());
+            batch.toConfirm.add(event.deliveryKey());
             if (needsWork(handoff)) {
-                messages.add(new QueuePublisher.Outgoing(new DealWonMessage(key.value(), event.deliveryKey(), event.occurredAt()),
+                batch.messages.add(new QueuePublisher.Outgoing(new DealWonMessage(key.value(), event.deliveryKey(), event.occurredAt()),
                         Map.of("eventKey", event.deliveryKey(), "handoffKey", key.value())));
             } else {
-                duplicates++;
+                batch.duplicates++;
                 LOG.info("Handoff {} is already at {}; won event {} needs no work", key, handoff.state(), event.deliveryKey());
             }
         }
-        int wonMessages = messages.size();
+    }
 
+    /** Records each change to a deal whose invoice was requested, and adds a change message for it. */
+    private void addDealChanges(List<HubSpotWebhookEvent> dealChanges, Instant now, Batch batch) {
         for (HubSpotWebhookEvent event : dealChanges) {
             for (HubSpotDealEvents.AffectedDeal affected : HubSpotDealEvents.affectedDeals(event)) {
                 HandoffKey key = HandoffKey.hubspot(portalId, affected.dealId());
                 if (ledger.find(key).filter(handoff -> handoff.invoiceIdempotencyKey() != null).isEmpty()) {
-                    // Before the invoice step, nothing needs review: that step reads the deal as it is then.
-                    ignored++;
+                    // Before the invoice step nothing needs review, because that step reads the deal as it is then.
+                    batch.ignored++;
                     continue;
                 }
                 String deliveryKey = affected.deliveryKey(event);
                 if (ledger.recordDelivery("hubspot", deliveryKey, key, now, DELIVERY_TTL) == DeliveryOutcome.DUPLICATE_ENQUEUED) {
-                    duplicates++;
+                    batch.duplicates++;
                     LOG.info("duplicate_delivery {} for handoff {}", deliveryKey, key);
                     continue;
                 }
-                toConfirm.add(deliveryKey);
-                messages.add(new QueuePublisher.Outgoing(
+                batch.toConfirm.add(deliveryKey);
+                batch.messages.add(new QueuePublisher.Outgoing(
                         new DealWonMessage(key.value(), deliveryKey, event.occurredAt(), affected.change()),
                         Map.of("eventKey", deliveryKey, "handoffKey", key.value())));
             }
         }
-
-        for (HubSpotWebhookEvent event : companyMerges) {
-            customerLinks.repointAfterCompanyMerge(event, now);
-        }
-
-        queue.sendAll(dealWonQueueUrl, messages);
-        for (String deliveryKey : toConfirm) {
-            ledger.markDeliveryEnqueued("hubspot", deliveryKey, now);
-        }
-        int changeMessages = messages.size() - wonMessages;
-        metrics.add("hubspot.deals.accepted", wonMessages);
-        metrics.add("hubspot.deal_changes.accepted", changeMessages);
-        LOG.info("HubSpot delivery: {} events, {} deals enqueued, {} changes enqueued, {} company merges, {} repeats",
-                events.size(), wonMessages, changeMessages, companyMerges.size(), duplicates);
-        return WebhookResponse.message(200, "Accepted " + wonMessages + " deal(s) and " + changeMessages
-                + " change(s) to handed-off deals; " + duplicates + " repeat(s); " + companyMerges.size()
-                + " company merge(s); " + ignored + " event(s) needing no work");
     }
 
     private boolean isMoveIntoWonStage(HubSpotWebhookEvent event) {
@@ -184,5 +189,14 @@ public final class DealWonIntakeService {
     /** Returns whether the handoff is new, or blocked and moved to won again after sales fixed it. */
     private static boolean needsWork(Handoff handoff) {
         return handoff.state() == HandoffState.RECEIVED || handoff.state() == HandoffState.BLOCKED;
+    }
+
+    /** Messages and counts collected from one delivery before anything is sent. */
+    private static final class Batch {
+        private final List<QueuePublisher.Outgoing> messages = new ArrayList<>();
+        /** Delivery keys to mark enqueued once the messages are sent. */
+        private final List<String> toConfirm = new ArrayList<>();
+        private int duplicates;
+        private int ignored;
     }
 }
