@@ -125,6 +125,28 @@ class DealChangeFlowTest {
     }
 
     @Test
+    void invoiceStatusWritesOnlyChangedProperties() {
+        invoiceDeal();
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        int updatesAfterInvoice = crm.updates.size();
+        Map<String, String> firstWrite = crm.updates.get(updatesAfterInvoice - 1).properties();
+
+        writer.writeInvoiceStatus(handoff(key));
+        Handoff partlyPaid = ledger.update(handoff(key), HandoffChange.none()
+                .set(Attribute.PAYMENT_STATUS, "PARTIALLY_PAID")
+                .set(Attribute.AMOUNT_PAID, new BigDecimal("5000.00"))
+                .set(Attribute.AMOUNT_DUE, new BigDecimal("8225.00")), Instant.now(clock));
+        writer.writeInvoiceStatus(partlyPaid);
+
+        assertThat(firstWrite).containsKeys("acct_invoice_id", "acct_invoice_number", "handoff_status",
+                "handoff_blocked_reason");
+        assertThat(crm.updates).hasSize(updatesAfterInvoice + 1);
+        assertThat(crm.updates.get(updatesAfterInvoice).properties()).containsOnlyKeys("acct_invoice_status",
+                "acct_amount_paid", "acct_amount_due", "handoff_last_synced_at");
+        assertThat(crm.updates.get(updatesAfterInvoice).properties()).containsEntry("acct_amount_due", "8225.00");
+    }
+
+    @Test
     void stageStillWonNeedsNoReview() {
         invoiceDeal();
 
