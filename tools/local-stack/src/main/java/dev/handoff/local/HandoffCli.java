@@ -39,6 +39,7 @@ public final class HandoffCli {
             case "demo" -> demo(arguments, results);
             case "serve" -> serve(arguments, results);
             case "send-webhook" -> sendWebhook(arguments, results);
+            case "bench" -> dev.handoff.local.bench.BenchCommand.run(arguments, results, System.err);
             default -> usage(System.err);
         };
         System.exit(exitCode);
@@ -155,7 +156,7 @@ public final class HandoffCli {
     }
 
     private static int usage(PrintStream out) {
-        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | test");
+        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | bench [--quick] | test");
         return 2;
     }
 }
