@@ -111,14 +111,17 @@ final class BenchReport {
         line("");
         line("N = " + perHandoff + ", the accounting calls one new-customer handoff made in the calls-per-handoff run below. "
                 + "Lost means accepted but neither invoiced, nor blocked or failed in the ledger, nor in a dead-letter queue. "
-                + "Busy runs from the tenant's first accounting call to its last.");
+                + "Busy runs from the tenant's first accounting call to its last. A rolling window admits a full minute's "
+                + "calls at once, so over a busy time of a few Xero minutes the rates can exceed the limit's average.");
         line("");
     }
 
     private void callsPerHandoff(PipelineBenchmark.Result pipeline) {
         line("## Calls per handoff");
         line("");
-        line("One handoff at a time, without rate limits. Calls are the requests the simulators served.");
+        line("One handoff at a time, without rate limits, on handlers that a warm-up handoff has already used, so "
+                + "once-per-instance reads such as Xero's tax rates (one more accounting call) are not counted. Calls are "
+                + "the requests the simulators served.");
         line("");
         line("| Step | CRM calls | Accounting calls | Accounting minimum |");
         line("| --- | ---: | ---: | ---: |");
@@ -130,6 +133,17 @@ final class BenchReport {
                 + "a repeat customer whose contact id the ledger holds needs only the invoice created, and a payment "
                 + "needs the invoice read once.");
         line("");
+        line("| Step | Requests by endpoint |");
+        line("| --- | --- |");
+        endpointsRow("Won deal, new customer", pipeline.newCustomer());
+        endpointsRow("Won deal, repeat customer", pipeline.repeatCustomer());
+        endpointsRow("Invoice paid", pipeline.payment());
+        line("");
+    }
+
+    private void endpointsRow(String step, CallCounts counts) {
+        line("| " + step + " | " + counts.endpoints().entrySet().stream()
+                .map(entry -> "`" + entry.getKey() + "` ×" + entry.getValue()).collect(Collectors.joining("<br>")) + " |");
     }
 
     private void callsRow(String step, CallCounts counts, int minimum) {
