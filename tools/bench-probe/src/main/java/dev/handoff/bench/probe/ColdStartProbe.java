@@ -55,6 +55,8 @@ public final class ColdStartProbe {
 
         System.out.println("cold-start initNanos=" + (constructed - started) + " invokeNanos=" + (handled - constructed)
                 + " result=" + summary(result));
+        // Client threads that a handler leaves running must not keep the probe alive after its one event.
+        System.exit(0);
     }
 
     private static Method handleMethod(Class<?> handlerClass) {

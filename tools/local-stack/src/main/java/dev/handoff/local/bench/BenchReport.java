@@ -227,9 +227,9 @@ final class BenchReport {
         total += costRow("DynamoDB write request units, gsi1 (estimate)", indexWriteUnits, PriceList.DYNAMODB_WRITE_UNIT);
         line(String.format(Locale.ROOT, "| **Total** | | | **%.4f** |", total * 1000));
         line("");
-        line(String.format(Locale.ROOT, "Empty SQS receives while waiting (%.1f per handoff here) are left out: Lambda's "
-                + "event source mapping polls whether or not work arrives, so that cost depends on time, not on handoffs, "
-                + "and the local poller waits 1 s per receive where Lambda waits up to 20 s.", idleReceives));
+        line(String.format(Locale.ROOT, "Empty SQS receives while waiting (%.1f per handoff here) are left out. Lambda's "
+                + "event source mapping polls whether or not work arrives, so that cost depends on time, not on handoffs. "
+                + "The local poller also waits 1 s per receive where Lambda waits up to 20 s.", idleReceives));
         line("");
         line("The operations below include the benchmark's own GetQueueAttributes calls, which check that the stack "
                 + "is quiet; they are not priced. Lambda bills the time a handler waits on the CRM and accounting APIs: "
@@ -251,9 +251,10 @@ final class BenchReport {
         line("");
         line("Price sources, read on 2026-12-04: Lambda arm64 duration in af-south-1, $0.0000176800 per GB-s, from "
                 + "artillery 2.0.28 `lib/platform/aws-lambda/prices.js`, a copy of https://aws.amazon.com/lambda/pricing/. "
-                + "Assumptions, at US East (N. Virginia) prices because no af-south-1 figure could be opened: Lambda requests "
-                + "$0.20 per million, SQS $0.40 per million requests (the one FIFO send per handoff too), DynamoDB on-demand "
-                + "$0.625 per million write and $0.125 per million read request units, HTTP API $1.00 per million requests. "
+                + "The other prices are assumptions at US East (N. Virginia) prices, because no af-south-1 figure could be "
+                + "opened. They are Lambda requests at $0.20 per million and SQS at $0.40 per million requests, the one FIFO "
+                + "send per handoff included. DynamoDB on-demand is $0.625 per million write and $0.125 per million read "
+                + "request units, and HTTP API $1.00 per million requests. "
                 + "af-south-1 prices are usually higher. Lambda duration uses this machine's handler time, not arm64 "
                 + "Lambda's. dynalite reports no capacity for Query, so each Query counts as one read unit, and none for "
                 + "index writes, so each UpdateItem is assumed to write gsi1 once more.");
