@@ -12,7 +12,9 @@ import dev.handoff.crm.hubspot.HubSpotAccessTokens;
 import dev.handoff.crm.hubspot.HubSpotClient;
 import dev.handoff.crm.hubspot.HubSpotRateLimits;
 import dev.handoff.crm.hubspot.HubSpotSignatureVerifier;
+import dev.handoff.domain.HandoffKey;
 import dev.handoff.ledger.Ledger;
+import dev.handoff.message.Json;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
 import dev.handoff.ratelimit.RequestBudget;
@@ -35,6 +37,9 @@ import java.util.Map;
  */
 public final class HandoffComponents {
 
+    /** Value of {@code AWS_LAMBDA_INITIALIZATION_TYPE} in a function that SnapStart restores. */
+    private static final String SNAP_START = "snap-start";
+
     private final HandoffConfig config;
     private final String functionName;
     private final Clock clock;
@@ -49,6 +54,21 @@ public final class HandoffComponents {
         this.config = new HandoffConfig(environment);
         this.functionName = functionName;
         this.clock = clock;
+        if (SNAP_START.equals(environment.get("AWS_LAMBDA_INITIALIZATION_TYPE"))) {
+            SnapStartPriming.register(this::prime);
+        }
+    }
+
+    /**
+     * Exercises the clients this function built, for SnapStart to snapshot them warm: reads a ledger key that
+     * never exists (deal 0) and writes and reads a message as JSON. It changes nothing.
+     */
+    public void prime() {
+        HandoffKey primingKey = HandoffKey.hubspot(config.hubSpotPortalId(), "0");
+        if (ledger != null) {
+            ledger.find(primingKey);
+        }
+        Json.read(Json.write(Map.of("handoffKey", primingKey.value())), Map.class);
     }
 
     public HandoffConfig config() {

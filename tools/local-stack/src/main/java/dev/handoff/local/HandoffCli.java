@@ -40,6 +40,7 @@ public final class HandoffCli {
             case "serve" -> serve(arguments, results);
             case "send-webhook" -> sendWebhook(arguments, results);
             case "setup" -> SetupCommand.run(arguments, System.getenv(), results, System.err);
+            case "bench" -> dev.handoff.local.bench.BenchCommand.run(arguments, results, System.err);
             default -> usage(System.err);
         };
         System.exit(exitCode);
@@ -156,7 +157,7 @@ public final class HandoffCli {
     }
 
     private static int usage(PrintStream out) {
-        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | test");
+        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | bench [--quick] | test");
         return 2;
     }
 }

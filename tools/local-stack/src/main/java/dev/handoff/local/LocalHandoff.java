@@ -56,22 +56,7 @@ public final class LocalHandoff implements AutoCloseable {
                     .webhookUrl(apiBaseUrl.resolve(LocalSettings.XERO_WEBHOOK_PATH))
                     .port(0)
                     .start();
-            LocalLambdaStack stack = LocalLambdaStack.builder()
-                    .apiPort(port)
-                    .retryDelay(retryDelay)
-                    .parameter("HubSpotPortalId", LocalSettings.PORTAL_ID)
-                    .parameter("XeroTenantId", LocalSettings.TENANT_ID)
-                    .parameter("SecretsArn", "local-secrets-come-from-the-environment")
-                    .parameter("OnboardingRule", onboardingRule)
-                    .environment("HANDOFF_SECRET_ID", "")
-                    .environment("HUBSPOT_ACCESS_TOKEN", LocalSettings.HUBSPOT_ACCESS_TOKEN)
-                    .environment("HUBSPOT_CLIENT_SECRET", LocalSettings.HUBSPOT_CLIENT_SECRET)
-                    .environment("XERO_ACCESS_TOKEN", LocalSettings.XERO_ACCESS_TOKEN)
-                    .environment("XERO_WEBHOOK_KEY", LocalSettings.XERO_WEBHOOK_KEY)
-                    .environment("HUBSPOT_API_BASE_URL", hubspot.baseUrl().toString())
-                    .environment("XERO_API_BASE_URL", xero.baseUrl().toString())
-                    .environment("HUBSPOT_PUBLIC_WEBHOOK_URL", apiBaseUrl.resolve(LocalSettings.HUBSPOT_WEBHOOK_PATH).toString())
-                    .start();
+            LocalLambdaStack stack = stackBuilder(port, retryDelay, onboardingRule, hubspot, xero, LocalSettings.TENANT_ID).start();
             return new LocalHandoff(hubspot, xero, stack, apiBaseUrl);
         } catch (RuntimeException e) {
             if (xero != null) {
@@ -80,6 +65,30 @@ public final class LocalHandoff implements AutoCloseable {
             hubspot.close();
             throw e;
         }
+    }
+
+    /**
+     * Returns a builder for the functions of template.yaml wired to the given simulators, serving Xero tenant
+     * {@code tenantId}; {@link #start} uses it, and the benchmark uses it to run one stack per tenant.
+     */
+    public static LocalLambdaStack.Builder stackBuilder(int apiPort, Duration retryDelay, String onboardingRule,
+            HubSpotSimulator hubspot, XeroSimulator xero, String tenantId) {
+        URI apiBaseUrl = URI.create("http://127.0.0.1:" + apiPort);
+        return LocalLambdaStack.builder()
+                .apiPort(apiPort)
+                .retryDelay(retryDelay)
+                .parameter("HubSpotPortalId", LocalSettings.PORTAL_ID)
+                .parameter("XeroTenantId", tenantId)
+                .parameter("SecretsArn", "local-secrets-come-from-the-environment")
+                .parameter("OnboardingRule", onboardingRule)
+                .environment("HANDOFF_SECRET_ID", "")
+                .environment("HUBSPOT_ACCESS_TOKEN", LocalSettings.HUBSPOT_ACCESS_TOKEN)
+                .environment("HUBSPOT_CLIENT_SECRET", LocalSettings.HUBSPOT_CLIENT_SECRET)
+                .environment("XERO_ACCESS_TOKEN", LocalSettings.XERO_ACCESS_TOKEN)
+                .environment("XERO_WEBHOOK_KEY", LocalSettings.XERO_WEBHOOK_KEY)
+                .environment("HUBSPOT_API_BASE_URL", hubspot.baseUrl().toString())
+                .environment("XERO_API_BASE_URL", xero.baseUrl().toString())
+                .environment("HUBSPOT_PUBLIC_WEBHOOK_URL", apiBaseUrl.resolve(LocalSettings.HUBSPOT_WEBHOOK_PATH).toString());
     }
 
     public URI hubSpotWebhookUrl() {

@@ -57,11 +57,14 @@ public final class LocalFunction {
         metrics.recordInvocation(recordCount);
         LocalLambdaContext context = new LocalLambdaContext(
                 name(), Duration.ofSeconds(definition.timeoutSeconds()), definition.memorySizeMb());
+        long started = System.nanoTime();
         try {
             return handler.handleRequest(event, context);
         } catch (RuntimeException | Error e) {
             metrics.recordError();
             throw e;
+        } finally {
+            metrics.recordDuration(new FunctionMetrics.Invocation(name(), recordCount, started, System.nanoTime()));
         }
     }
 }

@@ -47,6 +47,7 @@ public final class LocalLambdaStack implements AutoCloseable {
     private final SamTemplate template;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
     private final List<SqsEventSourcePoller> pollers = new ArrayList<>();
     private DynaliteServer dynalite;
     private ElasticMqServer elasticMq;
@@ -77,6 +78,7 @@ public final class LocalLambdaStack implements AutoCloseable {
             environment.putAll(awsEnvironment());
             environment.putAll(builder.environment);
             environment.putAll(builder.functionEnvironment.getOrDefault(definition.logicalId(), Map.of()));
+            environments.put(definition.logicalId(), Map.copyOf(environment));
             functions.put(definition.logicalId(), HandlerFactory.create(definition, environment, builder.classLoader));
         }
 
@@ -148,6 +150,20 @@ public final class LocalLambdaStack implements AutoCloseable {
     /** Returns the local functions by logical id. */
     public Map<String, LocalFunction> functions() {
         return Map.copyOf(functions);
+    }
+
+    /**
+     * Returns the environment that function {@code logicalId} was built with, for running its handler in another
+     * process against this stack.
+     *
+     * @throws IllegalArgumentException if the template declares no such function
+     */
+    public Map<String, String> environment(String logicalId) {
+        Map<String, String> environment = environments.get(logicalId);
+        if (environment == null) {
+            throw new IllegalArgumentException("No function " + logicalId + " in the template; functions are " + environments.keySet());
+        }
+        return environment;
     }
 
     /** Returns each function's counters by logical id. */

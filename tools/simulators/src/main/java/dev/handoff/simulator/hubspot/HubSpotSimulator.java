@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.handoff.simulator.SimulatedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -80,6 +82,7 @@ public final class HubSpotSimulator implements AutoCloseable {
     private final Clock clock;
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile Consumer<SimulatedRequest> requestListener;
 
     private HubSpotSimulator(HttpServer server, ExecutorService executor, String accessToken, Clock clock) {
         this.server = server;
@@ -167,6 +170,11 @@ public final class HubSpotSimulator implements AutoCloseable {
         return state.notesFor(dealId);
     }
 
+    /** Calls {@code listener} after every request; {@code null} turns it off. */
+    public void requestListener(Consumer<SimulatedRequest> listener) {
+        this.requestListener = listener;
+    }
+
     /** Returns every successful deal PATCH in arrival order. */
     /** Adds or replaces a catalogue product, for example with a {@code price}. */
     public void putProduct(String id, Map<String, String> properties) {
@@ -217,6 +225,19 @@ public final class HubSpotSimulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        try {
+            handleRequest(exchange);
+        } finally {
+            Consumer<SimulatedRequest> listener = requestListener;
+            if (listener != null) {
+                listener.accept(new SimulatedRequest("hubspot", null, exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(), exchange.getResponseCode(), started, System.nanoTime()));
+            }
+        }
+    }
+
+    private void handleRequest(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.handoff.simulator.SimulatedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +46,8 @@ import java.util.regex.Pattern;
  * POST), Invoices (PUT with {@code Idempotency-Key} replay, GET by id, GET with {@code searchTerm} or
  * {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes are not
  * simulated. Requests need {@code Authorization: Bearer <token>} (else 401) and the {@code xero-tenant-id} of a
- * configured tenant (else 403).
+ * configured tenant (else 403). With {@link Builder#rateLimits(double)} it also enforces Xero's per-tenant limits
+ * (see {@link XeroRateLimiter}); they are off by default.
  *
  * <p>Invoice totals follow the rounding rule the adapter expects from Xero: each line amount is
  * quantity × unit amount × (1 − discount / 100) and each line's tax is rounded half-up to cents before summing.
@@ -67,6 +70,8 @@ public final class XeroSimulator implements AutoCloseable {
     private final List<String> putInvoiceIdempotencyKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger invoiceCreatesToFail = new AtomicInteger();
     private volatile URI webhookUrl;
+    private final XeroRateLimiter rateLimiter;
+    private volatile Consumer<SimulatedRequest> requestListener;
 
     private XeroSimulator(Builder builder) throws IOException {
         this.mapper = new ObjectMapper()
@@ -77,6 +82,7 @@ public final class XeroSimulator implements AutoCloseable {
         this.taxRates = loadTaxRates();
         this.webhooks = builder.webhookKey == null ? null : new WebhookDispatcher(builder.webhookKey, builder.clock);
         this.webhookUrl = builder.webhookUrl;
+        this.rateLimiter = builder.timeScale == null ? null : new XeroRateLimiter(builder.timeScale, builder.clock);
 
         Map<String, BigDecimal> revenueRates = new HashMap<>();
         for (JsonNode rate : taxRates.path("TaxRates")) {
@@ -89,7 +95,8 @@ public final class XeroSimulator implements AutoCloseable {
         }
 
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), builder.port), 0);
-        this.executor = Executors.newFixedThreadPool(4);
+        // With limits on, more threads than the concurrent limit, so that the limiter and not the pool caps it.
+        this.executor = Executors.newFixedThreadPool(rateLimiter == null ? 4 : 4 * XeroRateLimiter.CONCURRENT_CALLS);
         server.setExecutor(executor);
         server.createContext(BASE_PATH, this::handle);
         server.start();
@@ -142,6 +149,16 @@ public final class XeroSimulator implements AutoCloseable {
      */
     public void failNextInvoiceCreatesAfterCommit(int count) {
         invoiceCreatesToFail.set(count);
+    }
+
+    /** Returns the rate limiter, empty unless {@link Builder#rateLimits(double)} turned limits on. */
+    public Optional<XeroRateLimiter> rateLimiter() {
+        return Optional.ofNullable(rateLimiter);
+    }
+
+    /** Calls {@code listener} after every request with a valid token and tenant; {@code null} turns it off. */
+    public void requestListener(Consumer<SimulatedRequest> listener) {
+        this.requestListener = listener;
     }
 
     /** Registers a receiver that gets an INVOICE UPDATE webhook after every payment; {@code null} turns it off. */
@@ -203,9 +220,40 @@ public final class XeroSimulator implements AutoCloseable {
                 sendProblem(exchange, 403, "Forbidden", "AuthenticationUnsuccessful");
                 return;
             }
-            route(exchange, organisation);
+            routeWithinLimits(exchange, organisation);
         } catch (RuntimeException e) {
             sendJson(exchange, 500, mapper.createObjectNode().put("Message", "Simulator error: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    private void routeWithinLimits(HttpExchange exchange, XeroOrganisation organisation) throws IOException {
+        long started = System.nanoTime();
+        String tenantId = organisation.tenantId();
+        try {
+            if (rateLimiter == null) {
+                route(exchange, organisation);
+                return;
+            }
+            XeroRateLimiter.Decision decision = rateLimiter.tryAcquire(tenantId);
+            exchange.getResponseHeaders().set("X-MinLimit-Remaining", Integer.toString(decision.minuteRemaining()));
+            exchange.getResponseHeaders().set("X-DayLimit-Remaining", Integer.toString(decision.dayRemaining()));
+            if (!decision.admitted()) {
+                exchange.getResponseHeaders().set("Retry-After", Long.toString(decision.retryAfterSeconds()));
+                exchange.getResponseHeaders().set("X-Rate-Limit-Problem", decision.problem());
+                sendProblem(exchange, 429, "Too Many Requests", "Rate limit exceeded: " + decision.problem());
+                return;
+            }
+            try {
+                route(exchange, organisation);
+            } finally {
+                rateLimiter.release(tenantId);
+            }
+        } finally {
+            Consumer<SimulatedRequest> listener = requestListener;
+            if (listener != null) {
+                listener.accept(new SimulatedRequest("xero", tenantId, exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath(), exchange.getResponseCode(), started, System.nanoTime()));
+            }
         }
     }
 
@@ -506,8 +554,18 @@ public final class XeroSimulator implements AutoCloseable {
         private String webhookKey;
         private URI webhookUrl;
         private Clock clock = Clock.systemUTC();
+        private Double timeScale;
 
         private Builder() {
+        }
+
+        /**
+         * Turns on Xero's per-tenant limits, with windows {@code timeScale} times shorter than Xero's; 1 is real
+         * time. Off by default.
+         */
+        public Builder rateLimits(double timeScale) {
+            this.timeScale = timeScale;
+            return this;
         }
 
         /** Port on 127.0.0.1; 0, the default, picks a free port. */

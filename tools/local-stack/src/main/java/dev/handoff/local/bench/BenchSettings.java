@@ -1,0 +1,28 @@
+package dev.handoff.local.bench;
+
+import java.nio.file.Path;
+
+/**
+ * Sizes and output file of one benchmark run.
+ *
+ * @param quick whether this is the short run of {@code --quick}
+ * @param burstDeals won deals in the burst, split evenly over two tenants
+ * @param timeScale how many times faster than real time the simulated Xero limit windows pass
+ * @param warmHandoffs handoffs run one at a time for warm latency and AWS request counts
+ * @param coldStartRounds fresh JVMs per function
+ * @param output the Markdown file to write
+ * @param command the command line to record in the report
+ */
+record BenchSettings(boolean quick, int burstDeals, double timeScale, int warmHandoffs, int coldStartRounds, Path output,
+        String command) {
+
+    /** Full run: 500 deals at time scale 10 (60 calls per 6 s per tenant), 30 warm handoffs, 3 cold-start rounds. */
+    static BenchSettings full(Path output, String command) {
+        return new BenchSettings(false, 500, 10, 30, 3, output, command);
+    }
+
+    /** Quick run, sized to finish within three minutes on two cores: 40 deals, 5 warm handoffs, 1 cold-start round. */
+    static BenchSettings quick(Path output, String command) {
+        return new BenchSettings(true, 40, 10, 5, 1, output, command);
+    }
+}

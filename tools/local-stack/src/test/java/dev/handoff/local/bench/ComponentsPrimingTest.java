@@ -1,0 +1,31 @@
+package dev.handoff.local.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.handoff.lambda.HandoffComponents;
+import dev.handoff.local.LocalHandoff;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ComponentsPrimingTest {
+
+    @Test
+    void primeReadsLedgerOnce() {
+        try (LocalHandoff local = LocalHandoff.start(0, Duration.ofSeconds(1), "PAID")) {
+            HandoffComponents components = new HandoffComponents(local.stack().environment("InvoiceCreationFunction"),
+                    "invoice-creation", Clock.systemUTC());
+            components.invoiceCreation();
+
+            AwsRequestCounter.Tally tally = AwsRequestCounter.start();
+            try {
+                components.prime();
+            } finally {
+                AwsRequestCounter.stop();
+            }
+
+            assertThat(tally.requests()).containsEntry("DynamoDb.GetItem", 1L);
+            assertThat(tally.requests()).doesNotContainKeys("DynamoDb.PutItem", "DynamoDb.UpdateItem", "Sqs.SendMessage");
+        }
+    }
+}
