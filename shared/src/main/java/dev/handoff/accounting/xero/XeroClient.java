@@ -11,7 +11,9 @@ import dev.handoff.domain.TaxCategory;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.DataException;
 import dev.handoff.error.RetryableException;
+import dev.handoff.error.ThrottledException;
 import dev.handoff.http.HttpFailures;
+import dev.handoff.ratelimit.ConcurrencyLease;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: validation errors (per element, or a 400 ValidationException) become {@link DataException}
  * carrying Xero's messages, with the contact's name, e-mail address and tax number replaced by placeholders.
  * Those messages are meant for the finance staff who fix the record, so callers may store them but must not
- * log them. 429 becomes {@link RetryableException} with Xero's {@code Retry-After}. Timeouts and connection
+ * log them. 429 becomes {@link ThrottledException} with Xero's {@code Retry-After}. Timeouts and connection
  * failures are retryable too, and other statuses are classified by {@link HttpFailures}.
  *
  * @see <a href="https://github.com/XeroAPI/Xero-OpenAPI">Xero's OpenAPI description of the Accounting API</a>
@@ -56,6 +58,8 @@ public final class XeroClient implements AccountingClient {
     /** South Africa's standard VAT rate in percent, in force since 1 April 2018. */
     public static final BigDecimal DEFAULT_STANDARD_RATE = new BigDecimal("15.00");
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+    /** Delay after a 429 that carries no {@code Retry-After}: the length of Xero's minute window. */
+    static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(XeroClient.class);
     private static final String API = "Xero";
@@ -70,6 +74,7 @@ public final class XeroClient implements AccountingClient {
     private final Supplier<String> accessToken;
     private final Duration requestTimeout;
     private final XeroTaxTypeSelector taxTypeSelector;
+    private final XeroCallLimits callLimits;
     private final XeroJson json = new XeroJson();
     private final Object taxRatesLock = new Object();
     private volatile List<XeroTaxRate> taxRates;
@@ -79,6 +84,7 @@ public final class XeroClient implements AccountingClient {
         this.tenantId = builder.tenantId;
         this.accessToken = builder.accessToken;
         this.requestTimeout = builder.requestTimeout;
+        this.callLimits = builder.callLimits;
         this.taxTypeSelector = new XeroTaxTypeSelector(builder.standardTaxType, builder.standardRate);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(builder.connectTimeout)
@@ -328,7 +334,7 @@ public final class XeroClient implements AccountingClient {
             HttpRequest request, String operation, boolean notFoundIsEmpty, ContactRequest personalData) {
         long started = System.nanoTime();
         HttpResponse<String> response;
-        try {
+        try (ConcurrencyLease.Lease slot = callLimits == null ? null : callLimits.enter(tenantId)) {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpTimeoutException e) {
             throw new RetryableException(API + " " + operation + " timed out", e);
@@ -361,14 +367,18 @@ public final class XeroClient implements AccountingClient {
         throw HttpFailures.classify(API, operation, response);
     }
 
-    private static RetryableException rateLimited(String operation, HttpResponse<String> response) {
+    /**
+     * Turns a 429 into a {@link ThrottledException} that delays the work by Xero's {@code Retry-After}, or a
+     * minute if the header is missing, and names the limit from {@code X-Rate-Limit-Problem}.
+     */
+    private static ThrottledException rateLimited(String operation, HttpResponse<String> response) {
         String limit = response.headers().firstValue("X-Rate-Limit-Problem").orElse("unknown");
         StringBuilder message = new StringBuilder(API + " " + operation + " failed with HTTP 429 (rate limited: "
                 + limit + " limit");
         response.headers().firstValue("X-DayLimit-Remaining")
                 .ifPresent(remaining -> message.append(", day calls remaining ").append(remaining));
         message.append(")");
-        return new RetryableException(message.toString(), HttpFailures.retryAfter(response).orElse(null), null);
+        return new ThrottledException(message.toString(), HttpFailures.retryAfter(response).orElse(DEFAULT_RETRY_AFTER));
     }
 
     private HttpRequest get(String pathAndQuery) {
@@ -448,6 +458,7 @@ public final class XeroClient implements AccountingClient {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private String standardTaxType = DEFAULT_STANDARD_TAX_TYPE;
         private BigDecimal standardRate = DEFAULT_STANDARD_RATE;
+        private XeroCallLimits callLimits;
 
         private Builder(String tenantId, Supplier<String> accessToken) {
             if (tenantId == null || tenantId.isBlank()) {
@@ -487,6 +498,12 @@ public final class XeroClient implements AccountingClient {
         /** Standard VAT rate in percent that the standard tax type must have, default 15.00. */
         public Builder standardRate(BigDecimal standardRate) {
             this.standardRate = Objects.requireNonNull(standardRate, "standardRate");
+            return this;
+        }
+
+        /** Budgets and concurrency slots shared by all instances; without them only Xero's own 429 limits calls. */
+        public Builder callLimits(XeroCallLimits callLimits) {
+            this.callLimits = Objects.requireNonNull(callLimits, "callLimits");
             return this;
         }
 

@@ -32,6 +32,8 @@ import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.DataException;
 import dev.handoff.error.NotFoundException;
 import dev.handoff.error.RetryableException;
+import dev.handoff.error.ThrottledException;
+import dev.handoff.error.FailureClass;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -247,7 +249,7 @@ class XeroClientContractTest {
     }
 
     @Test
-    void rateLimitIsRetryableWithRetryAfter() {
+    void minuteLimitThrottlesForRetryAfter() {
         xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).willReturn(aResponse()
                 .withStatus(429)
                 .withHeader("Retry-After", "37")
@@ -256,11 +258,36 @@ class XeroClientContractTest {
                 .withHeader("X-DayLimit-Remaining", "4210")));
 
         assertThatThrownBy(() -> client.getInvoice(INVOICE_ID))
-                .isInstanceOfSatisfying(RetryableException.class, e -> {
-                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(37));
+                .isInstanceOfSatisfying(ThrottledException.class, e -> {
+                    assertThat(e.delay()).isEqualTo(Duration.ofSeconds(37));
+                    assertThat(e.failureClass()).isEqualTo(FailureClass.RETRYABLE);
                     assertThat(e.getMessage()).contains("minute limit");
                     assertThat(e.getMessage()).contains("4210");
                 });
+    }
+
+    @Test
+    void dayLimitThrottlesAndNamesLimit() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).willReturn(aResponse()
+                .withStatus(429)
+                .withHeader("Retry-After", "5400")
+                .withHeader("X-Rate-Limit-Problem", "day")
+                .withHeader("X-DayLimit-Remaining", "0")));
+
+        assertThatThrownBy(() -> client.getInvoice(INVOICE_ID))
+                .isInstanceOfSatisfying(ThrottledException.class, e -> {
+                    assertThat(e.delay()).isEqualTo(Duration.ofSeconds(5400));
+                    assertThat(e.getMessage()).contains("day limit");
+                });
+    }
+
+    @Test
+    void rateLimitWithoutRetryAfterWaitsMinute() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).willReturn(aResponse().withStatus(429)));
+
+        assertThatThrownBy(() -> client.getInvoice(INVOICE_ID))
+                .isInstanceOfSatisfying(ThrottledException.class,
+                        e -> assertThat(e.delay()).isEqualTo(Duration.ofSeconds(60)));
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.handoff.error.ReauthRequiredException;
 import dev.handoff.local.engines.LocalEnginesExtension;
 import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.observability.Metrics;
+import dev.handoff.testing.EngineTestData;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,9 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
  * Token refresh against a WireMock identity server that behaves like Xero's: it rotates the refresh token on
@@ -55,12 +54,7 @@ class XeroAccessTokensTest {
 
     @BeforeAll
     static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
-        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamoDb)
-                .overrideConfiguration(configuration -> configuration
-                        .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(20))).maxAttempts(250))
-                .build()) {
-            waiter.waitUntilTableExists(request -> request.tableName(resources.tableName("LedgerTable")));
-        }
+        EngineTestData.awaitTable(dynamoDb, resources.tableName("LedgerTable"));
     }
 
     @BeforeEach
