@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link AccountingClient} for one Xero organisation over the Accounting API 2.0. Every call sends
  * {@code Authorization: Bearer}, {@code xero-tenant-id} and {@code Accept: application/json}. Creates use
- * {@code PUT} with {@code summarizeErrors=false} and an {@code Idempotency-Key}, and every returned element is
+ * {@code PUT} and updates {@code POST}, both with {@code summarizeErrors=false} and an {@code Idempotency-Key}, and every returned element is
  * checked for validation errors.
  *
  * <p>Failures: validation errors (per element, or a 400 ValidationException) become {@link DataException}
@@ -66,6 +67,9 @@ public final class XeroClient implements AccountingClient {
     /** Values that may be put into a {@code where} filter or a path; free text never is. */
     private static final Pattern CONTACT_NUMBER = Pattern.compile("^[A-Za-z0-9:_-]{1,50}$");
     private static final Pattern TAX_NUMBER = Pattern.compile("^\\d{10}$");
+    /** South African company registration number, YYYY/NNNNNN/NN; only this form reaches a where filter. */
+    private static final Pattern COMPANY_NUMBER = Pattern.compile("^\\d{4}/\\d{6}/\\d{2}$");
+    private static final Pattern GUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final HttpClient http;
@@ -118,13 +122,71 @@ public final class XeroClient implements AccountingClient {
             return List.of();
         }
 
-        String where = "TaxNumber==\"" + taxNumber + "\"";
+        return contactsWhereEquals("TaxNumber", taxNumber, AccountingContact::taxNumber, "find contacts by tax number");
+    }
+
+    /**
+     * Finds contacts by CompanyNumber with a {@code where} filter. The filter is built only from a number in
+     * the form YYYY/NNNNNN/NN, so no free text reaches it; any other input returns an empty list.
+     */
+    @Override
+    public List<AccountingContact> findContactsByCompanyNumber(String companyNumber) {
+        if (companyNumber == null || !COMPANY_NUMBER.matcher(companyNumber).matches()) {
+            return List.of();
+        }
+
+        return contactsWhereEquals("CompanyNumber", companyNumber, AccountingContact::companyNumber,
+                "find contacts by company number");
+    }
+
+    /**
+     * Lists contacts, archived included, with {@code where=<field>=="<value>"} and keeps exact matches. Callers
+     * pass only values already checked against a strict pattern, so the filter never carries free text.
+     */
+    private List<AccountingContact> contactsWhereEquals(String field, String value,
+            Function<AccountingContact, String> getter, String operation) {
+        String where = field + "==\"" + value + "\"";
         HttpResponse<String> response = send(
-                get("/Contacts?where=" + encode(where) + "&includeArchived=true"), "find contacts by tax number", false);
+                get("/Contacts?where=" + encode(where) + "&includeArchived=true"), operation, false);
 
         return json.contacts(successBody(response)).stream()
-                .filter(contact -> taxNumber.equals(contact.taxNumber()))
+                .filter(contact -> value.equals(getter.apply(contact)))
                 .toList();
+    }
+
+    /**
+     * Searches with {@code searchTerm}, which covers EmailAddress, and keeps contacts whose e-mail address
+     * equals the input ignoring case. The address is user text, so it is never put into a {@code where} filter.
+     */
+    @Override
+    public List<AccountingContact> findContactsByEmail(String emailAddress) {
+        if (emailAddress == null || emailAddress.isBlank()) {
+            return List.of();
+        }
+
+        String expected = emailAddress.trim();
+        HttpResponse<String> response = send(
+                get("/Contacts?searchTerm=" + encode(expected) + "&includeArchived=true"), "find contacts by e-mail", false);
+
+        return json.contacts(successBody(response)).stream()
+                .filter(contact -> contact.emailAddress() != null && contact.emailAddress().trim().equalsIgnoreCase(expected))
+                .toList();
+    }
+
+    /** Reads a contact by ContactID; a merged contact comes back with its MergedToContactID. */
+    @Override
+    public Optional<AccountingContact> findContact(String contactId) {
+        if (contactId == null || !GUID.matcher(contactId).matches()) {
+            throw new IllegalArgumentException("Invalid Xero ContactID: expected a GUID such as 5d1c2b3a-0000-4000-8000-0000000000c1");
+        }
+
+        HttpResponse<String> response = send(get("/Contacts/" + contactId), "get contact", true);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return json.contacts(successBody(response)).stream()
+                .filter(contact -> contactId.equalsIgnoreCase(contact.contactId()))
+                .findFirst();
     }
 
     /**
@@ -175,8 +237,10 @@ public final class XeroClient implements AccountingClient {
         requireContactNumber(contactNumber);
 
         String body = json.contactNumberUpdateBody(contactId, contactNumber);
+        String idempotencyKey = "contact-number-" + contactId + "-" + contactNumber;
         HttpResponse<String> response = send(
-                post("/Contacts/" + encode(contactId), body), "set contact number", false);
+                post("/Contacts/" + encode(contactId) + "?summarizeErrors=false", body, idempotencyKey),
+                "set contact number", false);
 
         JsonNode element = singleElement(successBody(response), "Contacts", "set contact number");
         rejectIfInvalid(element, "ContactID", "set contact number", null);
@@ -385,9 +449,10 @@ public final class XeroClient implements AccountingClient {
         return request(pathAndQuery).GET().build();
     }
 
-    private HttpRequest post(String pathAndQuery, String body) {
+    private HttpRequest post(String pathAndQuery, String body, String idempotencyKey) {
         return request(pathAndQuery)
                 .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
     }

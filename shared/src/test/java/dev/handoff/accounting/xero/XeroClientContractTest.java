@@ -223,12 +223,12 @@ class XeroClientContractTest {
 
     @Test
     void setContactNumberPostsOnlyThatField() {
-        stubJson(post(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)), "contact-created.json");
+        stubJson(post(urlPathEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)), "contact-created.json");
 
         client.setContactNumber(CONTACT_ID, "hs-company-7001");
 
-        xero.verify(postRequestedFor(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID))
-                .withHeader("Idempotency-Key", absent())
+        xero.verify(postRequestedFor(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID + "?summarizeErrors=false"))
+                .withHeader("Idempotency-Key", equalTo("contact-number-" + CONTACT_ID + "-hs-company-7001"))
                 .withRequestBody(equalToJson(
                         "{\"Contacts\":[{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactNumber\":\"hs-company-7001\"}]}")));
     }
@@ -358,6 +358,61 @@ class XeroClientContractTest {
         assertThat(contacts).extracting(AccountingContact::contactId)
                 .containsExactly("5d1c2b3a-0000-4000-8000-0000000000d1");
         assertThat(contacts.get(0).isArchived()).isTrue();
+    }
+
+    @Test
+    void companyNumberLookupUsesEncodedWhereFilter() {
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000c9\",\"Name\":\"Example Trading (Pty) Ltd\","
+                + "\"CompanyNumber\":\"2019/123456/07\",\"ContactStatus\":\"ACTIVE\"},"
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000ca\",\"Name\":\"Other\",\"CompanyNumber\":\"2019/123456/08\"}]}")));
+
+        List<AccountingContact> contacts = client.findContactsByCompanyNumber("2019/123456/07");
+
+        xero.verify(getRequestedFor(urlEqualTo("/api.xro/2.0/Contacts?where=CompanyNumber%3D%3D%222019%2F123456%2F07%22"
+                + "&includeArchived=true")));
+        assertThat(contacts).extracting(AccountingContact::contactId).containsExactly("5d1c2b3a-0000-4000-8000-0000000000c9");
+    }
+
+    @Test
+    void freeTextCompanyNumberMakesNoCall() {
+        assertThat(client.findContactsByCompanyNumber("2019/123456/07\" OR Name!=\"")).isEmpty();
+
+        xero.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void emailLookupSearchesAndMatchesExactly() {
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000c9\",\"EmailAddress\":\"Accounts@Example-Trading.test\"},"
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000ca\",\"EmailAddress\":\"old-accounts@example-trading.test\"}]}")));
+
+        List<AccountingContact> contacts = client.findContactsByEmail("accounts@example-trading.test");
+
+        xero.verify(getRequestedFor(urlEqualTo(
+                "/api.xro/2.0/Contacts?searchTerm=accounts%40example-trading.test&includeArchived=true")));
+        assertThat(contacts).extracting(AccountingContact::contactId).containsExactly("5d1c2b3a-0000-4000-8000-0000000000c9");
+    }
+
+    @Test
+    void mergedContactCarriesSurvivorId() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactStatus\":\"ARCHIVED\","
+                + "\"MergedToContactID\":\"5d1c2b3a-0000-4000-8000-0000000000c9\"}]}")));
+
+        AccountingContact contact = client.findContact(CONTACT_ID).orElseThrow();
+
+        assertThat(contact.mergedToContactId()).isEqualTo("5d1c2b3a-0000-4000-8000-0000000000c9");
+        assertThat(contact.isArchived()).isTrue();
+    }
+
+    @Test
+    void unmergedContactHasNoSurvivor() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactStatus\":\"ACTIVE\","
+                + "\"MergedToContactID\":\"00000000-0000-0000-0000-000000000000\"}]}")));
+
+        assertThat(client.findContact(CONTACT_ID).orElseThrow().mergedToContactId()).isNull();
     }
 
     @Test
