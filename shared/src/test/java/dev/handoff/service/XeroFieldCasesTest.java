@@ -118,7 +118,7 @@ class XeroFieldCasesTest {
         xero.stop();
     }
 
-    // creating the contact would fail because its name is taken; the VAT number finds the existing one.
+    // Creating the contact would fail because its name is taken; the VAT number finds the existing one.
     @Test
     void vatMatchLinksExistingContactWithoutCreate() {
         crm.put(deal(f5Company(), standardLine("10000.00")));
@@ -138,7 +138,7 @@ class XeroFieldCasesTest {
         xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
     }
 
-    // same name, another VAT number: a possible duplicate for finance to merge, never a suffixed new name.
+    // Same name, another VAT number: a possible duplicate for finance to merge, never a suffixed new name.
     @Test
     void nameMatchWithOtherVatNeedsMergeReview() {
         crm.put(deal(f5Company(), standardLine("10000.00")));
@@ -157,7 +157,7 @@ class XeroFieldCasesTest {
         xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
     }
 
-    // the only match is archived: finance decides between restoring it and a new customer.
+    // The only match is archived: finance decides between restoring it and a new customer.
     @Test
     void archivedOnlyMatchNeedsMergeReview() {
         crm.put(deal(f5Company(), standardLine("10000.00")));
@@ -196,7 +196,7 @@ class XeroFieldCasesTest {
         xero.verify(1, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
     }
 
-    // a 429 delays the message by Retry-After without failing it; the handoff stays in flight with its key.
+    // A 429 delays the message by Retry-After without failing it; the handoff stays in flight with its key.
     @Test
     void rateLimitedCreateThrottlesAndKeepsKey() {
         crm.put(deal(Fixtures.company(COMPANY_ID), standardLine("10000.00")));
@@ -233,7 +233,7 @@ class XeroFieldCasesTest {
                 .withRequestBody(matchingJsonPath("$.Invoices[0].LineAmountTypes", equalTo("Inclusive"))));
     }
 
-    // document-level VAT gives 39.13 against the CRM's per-line 39.12: a tax review with both figures.
+    // Document-level VAT gives 39.13 against the CRM's per-line 39.12: a tax review with both figures.
     @Test
     void inclusiveTaxDifferenceNeedsTaxReview() {
         crm.put(deal(Fixtures.company(COMPANY_ID), line("1", "99.99"), line("2", "99.99"), line("3", "99.99")));
@@ -268,7 +268,7 @@ class XeroFieldCasesTest {
                 .withRequestBody(matchingJsonPath("$.Invoices[0].LineAmountTypes", equalTo("Exclusive"))));
     }
 
-    // the same lines with Xero agreeing on 34.59 are invoiced.
+    // The same lines with Xero agreeing on 34.59 are invoiced.
     @Test
     void exclusiveTotalsThatAgreeAreInvoiced() {
         crm.put(deal(Fixtures.company(COMPANY_ID), line("1", "10.03"), line("2", "10.03"), line("3", "10.03")));
@@ -295,7 +295,7 @@ class XeroFieldCasesTest {
         assertThat(handoff().blockedReason()).contains("plan allows no more approved invoices").contains("DRAFT");
     }
 
-    // part paid and part credited is PARTIALLY_PAID; the fully-paid rule waits, a 40% rule triggers.
+    // Part paid and part credited is PARTIALLY_PAID; the fully-paid rule waits, a 40% rule triggers.
     @Test
     void partPaymentWithCreditNoteIsPartiallyPaid() {
         invoicedForF11();
@@ -319,7 +319,7 @@ class XeroFieldCasesTest {
                 .isEqualTo(PaymentStatusSyncService.Outcome.ONBOARDING_SENT);
     }
 
-    // a later PAID with nothing due sends the trigger once, however often the event repeats.
+    // A later PAID with nothing due sends the trigger once, however often the event repeats.
     @Test
     void laterFullPaymentTriggersOnce() {
         invoicedForF11();
