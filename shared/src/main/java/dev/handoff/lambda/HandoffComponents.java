@@ -1,7 +1,9 @@
 package dev.handoff.lambda;
 
 import dev.handoff.accounting.AccountingClient;
+import dev.handoff.accounting.xero.XeroCallLimits;
 import dev.handoff.accounting.xero.XeroClient;
+import dev.handoff.accounting.xero.auth.XeroAccessTokenSource;
 import dev.handoff.accounting.xero.XeroSignatureVerifier;
 import dev.handoff.aws.AwsClients;
 import dev.handoff.config.HandoffConfig;
@@ -12,6 +14,8 @@ import dev.handoff.crm.hubspot.HubSpotSignatureVerifier;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
+import dev.handoff.ratelimit.ConcurrencyLease;
+import dev.handoff.ratelimit.RequestBudget;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
 import dev.handoff.service.DealWonIntakeService;
@@ -127,10 +131,14 @@ public final class HandoffComponents {
 
     private AccountingClient accounting() {
         if (accounting == null) {
-            String token = secrets().require(Secrets.XERO_ACCESS_TOKEN);
-            accounting = XeroClient.builder(config.xeroTenantId(), () -> token)
+            var tokens = XeroAccessTokenSource.create(config, secrets(), () -> aws().dynamoDb(),
+                    Metrics.toStandardOutput(functionName), clock);
+            var limits = new XeroCallLimits(new RequestBudget(aws().dynamoDb(), config.ledgerTable()),
+                    new ConcurrencyLease(aws().dynamoDb(), config.ledgerTable()), clock);
+            accounting = XeroClient.builder(config.xeroTenantId(), tokens)
                     .baseUrl(config.xeroApiBaseUrl())
                     .standardRate(config.standardVatRate())
+                    .callLimits(limits)
                     .build();
         }
         return accounting;

@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  * POST), Invoices (PUT with {@code Idempotency-Key} replay, GET by id, GET with {@code searchTerm} or
  * {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes are not
  * simulated. Requests need {@code Authorization: Bearer <token>} (else 401) and the {@code xero-tenant-id} of a
- * configured tenant (else 403).
+ * configured tenant (else 403). The token is the configured one or, with {@link Builder#oauthClient}, one
+ * issued by the simulated OAuth 2.0 endpoints (authorise, token, connections).
  *
  * <p>Invoice totals follow the rounding rule the adapter expects from Xero: each line amount is
  * quantity × unit amount × (1 − discount / 100) and each line's tax is rounded half-up to cents before summing.
@@ -67,6 +68,7 @@ public final class XeroSimulator implements AutoCloseable {
     private final List<String> putInvoiceIdempotencyKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger invoiceCreatesToFail = new AtomicInteger();
     private volatile URI webhookUrl;
+    private final XeroIdentityEndpoints identity;
 
     private XeroSimulator(Builder builder) throws IOException {
         this.mapper = new ObjectMapper()
@@ -92,6 +94,15 @@ public final class XeroSimulator implements AutoCloseable {
         this.executor = Executors.newFixedThreadPool(4);
         server.setExecutor(executor);
         server.createContext(BASE_PATH, this::handle);
+        if (builder.clientId != null) {
+            this.identity = new XeroIdentityEndpoints(builder.clientId, builder.clientSecret, builder.tenantIds, clock);
+            builder.refreshTokens.forEach(identity::issueRefreshToken);
+            server.createContext(XeroIdentityEndpoints.AUTHORIZE_PATH, identity::authorize);
+            server.createContext(XeroIdentityEndpoints.TOKEN_PATH, identity::token);
+            server.createContext(XeroIdentityEndpoints.CONNECTIONS_PATH, identity::connections);
+        } else {
+            this.identity = null;
+        }
         server.start();
     }
 
@@ -106,6 +117,38 @@ public final class XeroSimulator implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Xero's token endpoint on the simulator, for {@code XERO_TOKEN_URL}. */
+    public URI tokenUrl() {
+        return URI.create("http://127.0.0.1:" + port() + XeroIdentityEndpoints.TOKEN_PATH);
+    }
+
+    /** Xero's connections endpoint on the simulator, for {@code XERO_CONNECTIONS_URL}. */
+    public URI connectionsUrl() {
+        return URI.create("http://127.0.0.1:" + port() + XeroIdentityEndpoints.CONNECTIONS_PATH);
+    }
+
+    /** Xero's authorisation endpoint on the simulator; it approves every request at once. */
+    public URI authorizeUrl() {
+        return URI.create("http://127.0.0.1:" + port() + XeroIdentityEndpoints.AUTHORIZE_PATH);
+    }
+
+    /** Number of refresh_token grants received, rejected ones included. */
+    public int refreshCallCount() {
+        return requireIdentity().refreshCalls();
+    }
+
+    /** Number of grants rejected with invalid_grant. */
+    public int rejectedGrantCount() {
+        return requireIdentity().rejectedGrants();
+    }
+
+    private XeroIdentityEndpoints requireIdentity() {
+        if (identity == null) {
+            throw new IllegalStateException("No OAuth client configured: call Builder.oauthClient before start()");
+        }
+        return identity;
     }
 
     /** Number of PUT /Invoices requests received, replays and failures included. */
@@ -193,7 +236,8 @@ public final class XeroSimulator implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            if (authorization == null || !authorization.equals("Bearer " + accessToken)) {
+            if (authorization == null || !(authorization.equals("Bearer " + accessToken) || (identity != null
+                    && authorization.startsWith("Bearer ") && identity.isValidAccessToken(authorization.substring(7))))) {
                 sendProblem(exchange, 401, "Unauthorized", "AuthenticationUnsuccessful");
                 return;
             }
@@ -236,9 +280,9 @@ public final class XeroSimulator implements AutoCloseable {
         boolean includeArchived = Boolean.parseBoolean(query.getOrDefault("includeArchived", "false"));
         Predicate<ObjectNode> filter = contact -> true;
         if (query.containsKey("where")) {
-            Optional<Predicate<ObjectNode>> where = whereEquals(query.get("where"), List.of("ContactNumber", "TaxNumber", "Name"));
+            Optional<Predicate<ObjectNode>> where = whereEquals(query.get("where"), List.of("ContactNumber", "TaxNumber", "CompanyNumber", "Name"));
             if (where.isEmpty()) {
-                sendValidationException(exchange, List.of("The simulator supports only where=Field==\"value\" on ContactNumber, TaxNumber or Name"));
+                sendValidationException(exchange, List.of("The simulator supports only where=Field==\"value\" on ContactNumber, TaxNumber, CompanyNumber or Name"));
                 return;
             }
             filter = where.get();
@@ -472,7 +516,8 @@ public final class XeroSimulator implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> query(String rawQuery) {
+    /** Decodes a query string or form body into names and values. */
+    static Map<String, String> query(String rawQuery) {
         Map<String, String> values = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return values;
@@ -506,8 +551,27 @@ public final class XeroSimulator implements AutoCloseable {
         private String webhookKey;
         private URI webhookUrl;
         private Clock clock = Clock.systemUTC();
+        private String clientId;
+        private String clientSecret;
+        private final List<String> refreshTokens = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Serves Xero's OAuth 2.0 endpoints for one app: tokens issued there are accepted by the API besides the
+         * fixed access token.
+         */
+        public Builder oauthClient(String clientId, String clientSecret) {
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            return this;
+        }
+
+        /** Adds a refresh token that is valid once, as if the organisation had just been connected. */
+        public Builder refreshToken(String refreshToken) {
+            refreshTokens.add(Objects.requireNonNull(refreshToken, "refreshToken"));
+            return this;
         }
 
         /** Port on 127.0.0.1; 0, the default, picks a free port. */
