@@ -4,6 +4,10 @@ import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.xero.XeroCallLimits;
 import dev.handoff.accounting.xero.XeroClient;
 import dev.handoff.accounting.xero.auth.XeroAccessTokenSource;
+import dev.handoff.accounting.xero.auth.XeroConnectFlow;
+import dev.handoff.accounting.xero.auth.XeroConnectStates;
+import dev.handoff.accounting.xero.auth.XeroIdentityClient;
+import dev.handoff.accounting.xero.auth.XeroTokenStore;
 import dev.handoff.accounting.xero.XeroSignatureVerifier;
 import dev.handoff.aws.AwsClients;
 import dev.handoff.config.HandoffConfig;
@@ -24,6 +28,9 @@ import dev.handoff.service.InvoiceCreationService;
 import dev.handoff.service.InvoiceDrafter;
 import dev.handoff.service.PaymentCallbackService;
 import dev.handoff.service.PaymentStatusSyncService;
+import dev.handoff.service.XeroConnectService;
+import dev.handoff.service.XeroKeepAliveService;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 
@@ -80,6 +87,20 @@ public final class HandoffComponents {
     public PaymentStatusSyncService paymentStatusSync() {
         return new PaymentStatusSyncService(ledger(), accounting(), crmStatus(), queue(), config.onboardingRule(),
                 config.onboardingQueueUrl(), clock);
+    }
+
+    public XeroKeepAliveService xeroKeepAlive() {
+        return new XeroKeepAliveService(XeroAccessTokenSource.refreshing(config, secrets(), aws().dynamoDb(),
+                Metrics.toStandardOutput(functionName), clock));
+    }
+
+    public XeroConnectService xeroConnect() {
+        URI authorizeUrl = config.optional("XERO_AUTHORIZE_URL").map(URI::create).orElse(XeroIdentityClient.DEFAULT_AUTHORIZE_URL);
+        return new XeroConnectService(
+                () -> new XeroConnectFlow(XeroAccessTokenSource.identityClient(config, secrets(), clock), authorizeUrl,
+                        config.optional("XERO_SCOPES").orElse(null)),
+                new XeroConnectStates(aws().dynamoDb(), config.ledgerTable()),
+                new XeroTokenStore(aws().dynamoDb(), config.ledgerTable()), config.xeroTenantId(), clock);
     }
 
     private CrmStatusWriter crmStatus() {

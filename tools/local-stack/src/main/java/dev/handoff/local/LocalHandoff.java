@@ -73,6 +73,8 @@ public final class LocalHandoff implements AutoCloseable {
                     .environment("XERO_REFRESH_TOKEN", LocalSettings.XERO_REFRESH_TOKEN)
                     .environment("XERO_TOKEN_URL", xero.tokenUrl().toString())
                     .environment("XERO_CONNECTIONS_URL", xero.connectionsUrl().toString())
+                    .environment("XERO_AUTHORIZE_URL", xero.authorizeUrl().toString())
+                    .environment("XERO_REDIRECT_URI", apiBaseUrl.resolve(LocalSettings.XERO_CONNECT_CALLBACK_PATH).toString())
                     .environment("XERO_WEBHOOK_KEY", LocalSettings.XERO_WEBHOOK_KEY)
                     .environment("HUBSPOT_API_BASE_URL", hubspot.baseUrl().toString())
                     .environment("XERO_API_BASE_URL", xero.baseUrl().toString())
@@ -90,6 +92,11 @@ public final class LocalHandoff implements AutoCloseable {
 
     public URI hubSpotWebhookUrl() {
         return apiBaseUrl.resolve(LocalSettings.HUBSPOT_WEBHOOK_PATH);
+    }
+
+    /** The deployed connect route on the local API Gateway. */
+    public URI xeroConnectUrl() {
+        return apiBaseUrl.resolve(LocalSettings.XERO_CONNECT_PATH);
     }
 
     public URI xeroWebhookUrl() {

@@ -20,6 +20,8 @@ public final class LocalSettings {
     public static final int DEFAULT_API_PORT = 3000;
     public static final String HUBSPOT_WEBHOOK_PATH = "/webhooks/hubspot";
     public static final String XERO_WEBHOOK_PATH = "/webhooks/xero";
+    public static final String XERO_CONNECT_PATH = "/connect/xero";
+    public static final String XERO_CONNECT_CALLBACK_PATH = "/connect/xero/callback";
     public static final String SAMPLE_HUBSPOT_EVENT = "events/hubspot-deal-won-webhook.json";
 
     private LocalSettings() {

@@ -32,15 +32,30 @@ public final class XeroAccessTokenSource {
             return () -> token;
         }
 
+        return refreshing(config, secrets, dynamoDb.get(), metrics, clock);
+    }
+
+    /**
+     * Returns the refreshing token supplier, for callers that need {@link XeroAccessTokens} itself, such as
+     * the keep-alive.
+     *
+     * @throws dev.handoff.error.ConfigurationException if the secret has no Xero client credentials
+     */
+    public static XeroAccessTokens refreshing(HandoffConfig config, Secrets secrets, DynamoDbClient dynamoDb,
+            Metrics metrics, Clock clock) {
         String tenantId = config.xeroTenantId();
-        XeroTokenStore store = new XeroTokenStore(dynamoDb.get(), config.ledgerTable());
+        XeroIdentityClient identity = identityClient(config, secrets, clock);
+        XeroTokenStore store = new XeroTokenStore(dynamoDb, config.ledgerTable());
         secrets.optional(Secrets.XERO_REFRESH_TOKEN).ifPresent(refreshToken ->
                 // An access token that expired at the epoch makes the first call refresh at once.
                 store.seed(tenantId, new XeroTokens("", refreshToken, Instant.EPOCH), Instant.now(clock)));
-        return new XeroAccessTokens(tenantId, store, identityClient(config, secrets, clock), metrics, clock);
+        return new XeroAccessTokens(tenantId, store, identity, metrics, clock);
     }
 
-    /** Builds the identity client from the secret's client credentials and the configured endpoints. */
+    /**
+     * Builds the identity client from the secret's client credentials and the endpoints in
+     * {@code XERO_TOKEN_URL} and {@code XERO_CONNECTIONS_URL}, which default to Xero's.
+     */
     public static XeroIdentityClient identityClient(HandoffConfig config, Secrets secrets, Clock clock) {
         URI tokenUrl = config.optional("XERO_TOKEN_URL").map(URI::create).orElse(XeroIdentityClient.DEFAULT_TOKEN_URL);
         URI connectionsUrl = config.optional("XERO_CONNECTIONS_URL").map(URI::create)

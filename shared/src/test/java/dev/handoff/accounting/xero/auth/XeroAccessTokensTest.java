@@ -15,6 +15,7 @@ import dev.handoff.error.ReauthRequiredException;
 import dev.handoff.local.engines.LocalEnginesExtension;
 import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.observability.Metrics;
+import dev.handoff.service.XeroKeepAliveService;
 import dev.handoff.testing.EngineTestData;
 import java.net.URI;
 import java.time.Clock;
@@ -154,6 +155,20 @@ class XeroAccessTokensTest {
         assertThat(instance.refreshIfOlderThan(Duration.ofDays(7))).isFalse();
 
         assertThat(store.find(tenant).orElseThrow().tokens().refreshToken()).isEqualTo("rt-2");
+        identityServer.verify(1, postRequestedFor(urlEqualTo(TOKEN_PATH)));
+    }
+
+    @Test
+    void keepAliveSkipsTenantNeedingReauth() {
+        store.seed(tenant, new XeroTokens("at-1", "rt-revoked", Instant.now().minusSeconds(1)),
+                Instant.now().minus(Duration.ofDays(8)));
+        identityServer.stubFor(post(urlEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\":\"invalid_grant\"}")));
+        XeroKeepAliveService keepAlive = new XeroKeepAliveService(tokens(new Metrics("a", clock, line -> { })));
+
+        assertThat(keepAlive.run()).isEqualTo(XeroKeepAliveService.Outcome.REAUTH_REQUIRED);
+        assertThat(keepAlive.run()).isEqualTo(XeroKeepAliveService.Outcome.REAUTH_REQUIRED);
+
         identityServer.verify(1, postRequestedFor(urlEqualTo(TOKEN_PATH)));
     }
 
