@@ -39,6 +39,7 @@ public final class HandoffCli {
             case "demo" -> demo(arguments, results);
             case "serve" -> serve(arguments, results);
             case "send-webhook" -> sendWebhook(arguments, results);
+            case "connect" -> XeroConnectCommand.main(arguments, results);
             default -> usage(System.err);
         };
         System.exit(exitCode);
@@ -156,6 +157,7 @@ public final class HandoffCli {
 
     private static int usage(PrintStream out) {
         out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | test");
+        out.println(XeroConnectCommand.USAGE);
         return 2;
     }
 }
