@@ -42,8 +42,8 @@ import java.util.regex.Pattern;
  * {@code /api.xro/2.0} and serves what Handoff's Xero adapter calls, in Xero's JSON shapes: Contacts (GET by id
  * or number, GET with a single-equality {@code where}, {@code searchTerm} and {@code includeArchived}, PUT and
  * POST), Invoices (PUT with {@code Idempotency-Key} replay, GET by id, GET with {@code searchTerm} or
- * {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes are not
- * simulated. Requests need {@code Authorization: Bearer <token>} (else 401) and the {@code xero-tenant-id} of a
+ * {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes exist only
+ * as allocations made with {@link #allocateCreditNote}; there is no /CreditNotes endpoint. Requests need {@code Authorization: Bearer <token>} (else 401) and the {@code xero-tenant-id} of a
  * configured tenant (else 403). The token is the configured one or, with {@link Builder#oauthClient}, one
  * issued by the simulated OAuth 2.0 endpoints (authorise, token, connections).
  *
@@ -202,6 +202,18 @@ public final class XeroSimulator implements AutoCloseable {
                 .applyPayment(invoiceId, "090", LocalDate.now(clock.withZone(ZoneId.of("Africa/Johannesburg"))), amount);
         notifyInvoiceChanged(tenantId, invoiceId);
         return payment;
+    }
+
+    /**
+     * Allocates a new credit note to the invoice, then sends the invoice webhook if a receiver is registered.
+     *
+     * @throws XeroValidationException if Xero would reject the allocation
+     */
+    public ObjectNode allocateCreditNote(String tenantId, String invoiceId, BigDecimal amount) {
+        ObjectNode creditNote = organisation(tenantId)
+                .allocateCreditNote(invoiceId, LocalDate.now(clock.withZone(ZoneId.of("Africa/Johannesburg"))), amount);
+        notifyInvoiceChanged(tenantId, invoiceId);
+        return creditNote;
     }
 
     /** Sends a signed INVOICE UPDATE webhook for the invoice and returns the receiver's HTTP status. */
