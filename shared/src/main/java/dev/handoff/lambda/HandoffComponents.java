@@ -20,6 +20,7 @@ import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
 import dev.handoff.ratelimit.ConcurrencyLease;
 import dev.handoff.ratelimit.RequestBudget;
+import dev.handoff.ratelimit.ScopePause;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
 import dev.handoff.service.DealWonIntakeService;
@@ -155,7 +156,8 @@ public final class HandoffComponents {
             var tokens = XeroAccessTokenSource.create(config, secrets(), () -> aws().dynamoDb(),
                     Metrics.toStandardOutput(functionName), clock);
             var limits = new XeroCallLimits(new RequestBudget(aws().dynamoDb(), config.ledgerTable()),
-                    new ConcurrencyLease(aws().dynamoDb(), config.ledgerTable()), clock);
+                    new ConcurrencyLease(aws().dynamoDb(), config.ledgerTable()),
+                    new ScopePause(aws().dynamoDb(), config.ledgerTable()), Metrics.toStandardOutput(functionName), clock);
             accounting = XeroClient.builder(config.xeroTenantId(), tokens)
                     .baseUrl(config.xeroApiBaseUrl())
                     .standardRate(config.standardVatRate())

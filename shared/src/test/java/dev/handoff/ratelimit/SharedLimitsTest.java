@@ -7,6 +7,7 @@ import dev.handoff.accounting.xero.XeroCallLimits;
 import dev.handoff.error.ThrottledException;
 import dev.handoff.local.engines.LocalEnginesExtension;
 import dev.handoff.local.engines.ProvisionedResources;
+import dev.handoff.observability.Metrics;
 import dev.handoff.testing.EngineTestData;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,8 @@ class SharedLimitsTest {
     private RequestBudget secondInstance;
     private ConcurrencyLease firstLease;
     private ConcurrencyLease secondLease;
+    private DynamoDbClient dynamoDb;
+    private String table;
 
     @BeforeAll
     static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
@@ -41,7 +44,8 @@ class SharedLimitsTest {
 
     @BeforeEach
     void create(DynamoDbClient dynamoDb, ProvisionedResources resources) {
-        String table = resources.tableName("LedgerTable");
+        this.dynamoDb = dynamoDb;
+        this.table = resources.tableName("LedgerTable");
         firstInstance = new RequestBudget(dynamoDb, table);
         secondInstance = new RequestBudget(dynamoDb, table);
         firstLease = new ConcurrencyLease(dynamoDb, table);
@@ -108,8 +112,8 @@ class SharedLimitsTest {
     void xeroLimitsStopSixtyFirstCallInMinute(DynamoDbClient dynamoDb, ProvisionedResources resources) {
         String table = resources.tableName("LedgerTable");
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-        XeroCallLimits first = new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table), clock);
-        XeroCallLimits second = new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table), clock);
+        XeroCallLimits first = xeroLimits(dynamoDb, table, clock);
+        XeroCallLimits second = xeroLimits(dynamoDb, table, clock);
         String tenant = "0c6f0a3e-0000-4000-8000-limits" + SCOPES.incrementAndGet();
 
         for (int i = 0; i < XeroCallLimits.TENANT_CALLS_PER_MINUTE; i++) {
@@ -119,5 +123,21 @@ class SharedLimitsTest {
         assertThatThrownBy(() -> second.enter(tenant))
                 .isInstanceOfSatisfying(ThrottledException.class,
                         e -> assertThat(e.getMessage()).contains("xero:tenant:" + tenant + ":minute"));
+    }
+
+    @Test
+    void pauseOnlyExtends() {
+        ScopePause pause = new ScopePause(dynamoDb, table);
+        pause.pause(scope, T0.plusSeconds(60));
+        pause.pause(scope, T0.plusSeconds(30));
+
+        assertThatThrownBy(() -> pause.check(scope, T0))
+                .isInstanceOfSatisfying(ThrottledException.class, e -> assertThat(e.delay()).isEqualTo(Duration.ofSeconds(60)));
+        pause.check(scope, T0.plusSeconds(61));
+    }
+
+    private static XeroCallLimits xeroLimits(DynamoDbClient dynamoDb, String table, Clock clock) {
+        return new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table),
+                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock);
     }
 }

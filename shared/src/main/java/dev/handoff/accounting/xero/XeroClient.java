@@ -420,7 +420,12 @@ public final class XeroClient implements AccountingClient {
             return response;
         }
         if (status == 429) {
-            throw rateLimited(operation, response);
+            ThrottledException throttled = rateLimited(operation, response);
+            if (callLimits != null) {
+                callLimits.recordRateLimit(tenantId, response.headers().firstValue("X-Rate-Limit-Problem").orElse("unknown"),
+                        throttled.delay());
+            }
+            throw throttled;
         }
         if (status == 400) {
             List<String> messages = XeroJson.validationExceptionMessages(json.read(response.body()));
