@@ -32,7 +32,7 @@ public final class XeroAccessTokens implements Supplier<String> {
     public static final String REAUTH_METRIC = "xero.tenant.reauth_required";
     /** Time before expiry at which the token is refreshed; longer than a call's 10-second timeout. */
     public static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
-    /** Longer than the identity client's 10-second timeout, so a live refresher never loses its lease. */
+    /** Lease length, three times the identity client's 10-second request timeout, so a live refresher keeps its lease. */
     static final Duration LEASE = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(XeroAccessTokens.class);
@@ -143,12 +143,21 @@ public final class XeroAccessTokens implements Supplier<String> {
         try {
             tokens = identity.refresh(leased.tokens().refreshToken());
         } catch (RefreshTokenRejectedException rejected) {
-            if (store.markReauthRequired(leased, now())) {
-                metrics.increment(REAUTH_METRIC);
-                LOG.error("Xero rejected the refresh token of tenant {}; tenant marked REAUTH_REQUIRED, "
-                        + "connect the organisation again", tenantId);
+            if (!store.markReauthRequired(leased, now())) {
+                // A connect flow stored new tokens meanwhile, which revoked the old refresh token; use them.
+                StoredXeroTokens latest = read();
+                cached = latest;
+                return latest;
             }
+            metrics.increment(REAUTH_METRIC);
+            LOG.error("Xero rejected the refresh token of tenant {}; tenant marked REAUTH_REQUIRED, "
+                    + "connect the organisation again", tenantId);
             throw reauthRequired();
+        } catch (RuntimeException failed) {
+            // Xero may have rotated the token without the response arriving. It accepts the old refresh token
+            // again for 30 minutes, so the lease is released for the next attempt rather than left to expire.
+            store.releaseRefresh(leased);
+            throw failed;
         }
 
         Optional<StoredXeroTokens> saved = store.saveRefreshed(leased, tokens, now());

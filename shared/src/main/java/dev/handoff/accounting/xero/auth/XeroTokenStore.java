@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
  * {@code sk = TOKENS}. Every write after the first is conditional on the version read before it, so of two
  * instances that try to rotate the same refresh token only one succeeds.
  *
- * <p>The item holds live credentials: the table is encrypted at rest, and nothing here logs a token.
+ * <p>The item contains live credentials. The table is encrypted at rest, and nothing here logs a token.
  */
 public class XeroTokenStore {
 
@@ -29,7 +29,7 @@ public class XeroTokenStore {
         this.tableName = Objects.requireNonNull(tableName, "tableName");
     }
 
-    /** Reads the tenant's record with a strongly consistent read, so a waiting instance sees a rotation at once. */
+    /** Reads the tenant's record with a strongly consistent read, so a waiting instance reads a rotation at once. */
     public Optional<StoredXeroTokens> find(String tenantId) {
         GetItemResponse response = dynamoDb.getItem(request -> request.tableName(tableName).key(key(tenantId))
                 .consistentRead(true));
@@ -118,6 +118,23 @@ public class XeroTokenStore {
         }
         return Optional.of(new StoredXeroTokens(leased.tenantId(), tokens, XeroConnectionStatus.CONNECTED, next, now,
                 null, null));
+    }
+
+    /** Releases the refresh lease of {@code leased} after a failed refresh; a lease lost meanwhile is left alone. */
+    public void releaseRefresh(StoredXeroTokens leased) {
+        try {
+            dynamoDb.updateItem(request -> request.tableName(tableName).key(key(leased.tenantId()))
+                    .updateExpression("SET #version = :next REMOVE #leaseOwner, #leaseUntil")
+                    .conditionExpression("#version = :expected AND #leaseOwner = :owner")
+                    .expressionAttributeNames(Map.of("#version", "version", "#leaseOwner", "refreshLeaseOwner",
+                            "#leaseUntil", "refreshLeaseUntil"))
+                    .expressionAttributeValues(Map.of(
+                            ":next", number(leased.version() + 1),
+                            ":expected", number(leased.version()),
+                            ":owner", AttributeValue.fromS(leased.refreshLeaseOwner()))));
+        } catch (ConditionalCheckFailedException lost) {
+            // The lease expired and another instance took the record over.
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.handoff.error.ReauthRequiredException;
+import dev.handoff.error.RetryableException;
 import dev.handoff.local.engines.LocalEnginesExtension;
 import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.observability.Metrics;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Token refresh against a WireMock identity server that behaves like Xero's: it rotates the refresh token on
- * every refresh and answers {@code invalid_grant} to a refresh token that was already spent.
+ * every refresh and returns {@code invalid_grant} for a refresh token that was already spent.
  */
 @ExtendWith(LocalEnginesExtension.class)
 class XeroAccessTokensTest {
@@ -173,6 +175,43 @@ class XeroAccessTokensTest {
     }
 
     @Test
+    void failedRefreshReleasesLease() {
+        store.seed(tenant, new XeroTokens("at-1", "rt-1", Instant.now().minusSeconds(1)), Instant.now());
+        identityServer.stubFor(post(urlEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(503)));
+        XeroAccessTokens instance = tokens(new Metrics("a", clock, line -> { }));
+
+        assertThatThrownBy(instance::get).isInstanceOf(RetryableException.class);
+
+        StoredXeroTokens stored = store.find(tenant).orElseThrow();
+        assertThat(stored.refreshLeaseOwner()).isNull();
+        assertThat(stored.status()).isEqualTo(XeroConnectionStatus.CONNECTED);
+        assertThat(stored.tokens().refreshToken()).isEqualTo("rt-1");
+    }
+
+    @Test
+    void rejectionAfterReconnectUsesNewTokens(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        // The operator reconnects right after this instance took the lease, which revokes the old refresh token.
+        XeroTokenStore reconnecting = new XeroTokenStore(dynamoDb, resources.tableName("LedgerTable")) {
+            @Override
+            public Optional<StoredXeroTokens> claimRefresh(StoredXeroTokens current, String owner, Instant leaseUntil, Instant now) {
+                Optional<StoredXeroTokens> leased = super.claimRefresh(current, owner, leaseUntil, now);
+                connect(tenant, new XeroTokens("at-new", "rt-new", Instant.now().plus(Duration.ofMinutes(30))), Instant.now());
+                return leased;
+            }
+        };
+        reconnecting.seed(tenant, new XeroTokens("at-1", "rt-1", Instant.now().minusSeconds(1)), Instant.now());
+        identityServer.stubFor(post(urlEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(400)
+                .withBody("{\"error\":\"invalid_grant\"}")));
+        Metrics metrics = new Metrics("a", clock, line -> { });
+        XeroAccessTokens instance = new XeroAccessTokens(tenant, reconnecting, identity, metrics, clock,
+                XeroAccessTokens.Sleeper.THREAD, Duration.ofMillis(20));
+
+        assertThat(instance.get()).isEqualTo("at-new");
+        assertThat(store.find(tenant).orElseThrow().status()).isEqualTo(XeroConnectionStatus.CONNECTED);
+        assertThat(metrics.total(XeroAccessTokens.REAUTH_METRIC)).isZero();
+    }
+
+    @Test
     void seedKeepsExistingRecord() {
         assertThat(store.seed(tenant, new XeroTokens("at-1", "rt-1", Instant.now()), Instant.now())).isTrue();
         assertThat(store.seed(tenant, new XeroTokens("at-0", "rt-0", Instant.now()), Instant.now())).isFalse();
@@ -185,7 +224,7 @@ class XeroAccessTokensTest {
                 Duration.ofMillis(20));
     }
 
-    /** rt-1 works once and returns rt-2; spent, rt-1 gets invalid_grant, as Xero answers outside the grace period. */
+    /** rt-1 works once and returns rt-2; spent, rt-1 gets invalid_grant, as Xero returns outside the grace period. */
     private void stubRotatingIdentityServer() {
         identityServer.stubFor(post(urlEqualTo(TOKEN_PATH)).inScenario("rotation")
                 .whenScenarioStateIs(Scenario.STARTED)
