@@ -66,7 +66,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Failures reported by people running CRM-to-Xero integrations, replayed with their exact values: the services run on the real ledger
+ * Failures reported by people running CRM-to-Xero integrations, replayed with their exact values, and the
+ * contact-matching steps around them: the services run on the real ledger
  * (dynalite) and queues (ElasticMQ) and talk to a WireMock Xero through the real {@link XeroClient}. Each test
  * works in its own HubSpot portal and Xero tenant, so the shared table's links and indexes do not collide.
  */
@@ -171,6 +172,65 @@ class XeroFieldCasesTest {
         assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
         assertThat(handoff().blockedReason()).contains("CUSTOMER_MERGE").contains("archived");
         xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
+    }
+
+    // Finance merged the linked contact into another: the ledger link moves to the surviving contact.
+    @Test
+    void mergedLinkedContactIsRepointed() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        String survivor = "5d1c2b3a-0000-4000-8000-0000000000d9";
+        ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
+        xero.stubFor(get(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactStatus\":\"ARCHIVED\","
+                        + "\"MergedToContactID\":\"" + survivor + "\"}]}")));
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+        assertThat(handoff().customerId()).isEqualTo(survivor);
+        assertThat(ledger.findCustomerLink("hubspot", portal, COMPANY_ID, tenant)).contains(survivor);
+        assertThat(ledger.timeline(key)).anyMatch(event -> event.outcome().equals("re-linked"));
+    }
+
+    // No contact number or VAT match, but the registration number finds the customer.
+    @Test
+    void registrationNumberMatchLinks() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        stubNoContactNumberMatch();
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
+                .willReturn(okJson("{\"Contacts\":[]}")));
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("CompanyNumber==\"2019/123456/07\""))
+                .withQueryParam("includeArchived", equalTo("true"))
+                .willReturn(okJson("{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"Name\":\"Example Trading\","
+                        + "\"CompanyNumber\":\"2019/123456/07\",\"ContactStatus\":\"ACTIVE\"}]}")));
+        xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
+
+        assertThat(customerUpsert().process(dealWon())).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+
+        assertThat(handoff().customerId()).isEqualTo(EXISTING_CONTACT);
+        xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
+    }
+
+    // Only the billing e-mail matches, through searchTerm rather than a where filter built from user text.
+    @Test
+    void emailMatchLinksWithoutWhereFilter() {
+        crm.put(deal(new CrmCompany(COMPANY_ID, "Example Trading", "Example Trading (Pty) Ltd", null, null,
+                "accounts@example-trading.test", Fixtures.ADDRESS), standardLine("10000.00")));
+        stubNoContactNumberMatch();
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("searchTerm", equalTo("Example Trading (Pty) Ltd"))
+                .willReturn(okJson("{\"Contacts\":[]}")));
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("searchTerm", equalTo("accounts@example-trading.test"))
+                .willReturn(okJson("{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"Name\":\"Example Trading CC\","
+                        + "\"EmailAddress\":\"accounts@example-trading.test\",\"ContactStatus\":\"ACTIVE\"}]}")));
+        xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
+
+        assertThat(customerUpsert().process(dealWon())).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+
+        assertThat(handoff().customerId()).isEqualTo(EXISTING_CONTACT);
+        assertThat(xero.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(anyUrl())))
+                .noneMatch(request -> request.getUrl().contains("where=") && request.getUrl().contains("example-trading"));
     }
 
     // HTTP 200 with a rejected element is a data error: no link, no invoice, no automatic retry.
