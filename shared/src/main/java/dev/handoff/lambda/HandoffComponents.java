@@ -4,6 +4,7 @@ import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.xero.XeroCallLimits;
 import dev.handoff.accounting.xero.XeroClient;
 import dev.handoff.accounting.xero.auth.XeroAccessTokenSource;
+import dev.handoff.accounting.xero.auth.XeroAccessTokens;
 import dev.handoff.accounting.xero.auth.XeroConnectFlow;
 import dev.handoff.accounting.xero.auth.XeroConnectStates;
 import dev.handoff.accounting.xero.auth.XeroIdentityClient;
@@ -158,11 +159,14 @@ public final class HandoffComponents {
             var limits = new XeroCallLimits(new RequestBudget(aws().dynamoDb(), config.ledgerTable()),
                     new ConcurrencyLease(aws().dynamoDb(), config.ledgerTable()),
                     new ScopePause(aws().dynamoDb(), config.ledgerTable()), Metrics.toStandardOutput(functionName), clock);
-            accounting = XeroClient.builder(config.xeroTenantId(), tokens)
+            var builder = XeroClient.builder(config.xeroTenantId(), tokens)
                     .baseUrl(config.xeroApiBaseUrl())
                     .standardRate(config.standardVatRate())
-                    .callLimits(limits)
-                    .build();
+                    .callLimits(limits);
+            if (tokens instanceof XeroAccessTokens refreshing) {
+                builder.onTokenRejected(refreshing::reject);
+            }
+            accounting = builder.build();
         }
         return accounting;
     }

@@ -12,16 +12,15 @@ import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.DataException;
 import dev.handoff.error.RetryableException;
 import dev.handoff.error.ThrottledException;
+import dev.handoff.http.HttpCalls;
 import dev.handoff.http.HttpFailures;
 import dev.handoff.ratelimit.ConcurrencyLease;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -79,6 +79,7 @@ public final class XeroClient implements AccountingClient {
     private final Duration requestTimeout;
     private final XeroTaxTypeSelector taxTypeSelector;
     private final XeroCallLimits callLimits;
+    private final Consumer<String> tokenRejected;
     private final XeroJson json = new XeroJson();
     private final Object taxRatesLock = new Object();
     private volatile List<XeroTaxRate> taxRates;
@@ -89,6 +90,7 @@ public final class XeroClient implements AccountingClient {
         this.accessToken = builder.accessToken;
         this.requestTimeout = builder.requestTimeout;
         this.callLimits = builder.callLimits;
+        this.tokenRejected = builder.tokenRejected;
         this.taxTypeSelector = new XeroTaxTypeSelector(builder.standardTaxType, builder.standardRate);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(builder.connectTimeout)
@@ -396,22 +398,15 @@ public final class XeroClient implements AccountingClient {
 
     private HttpResponse<String> send(
             HttpRequest request, String operation, boolean notFoundIsEmpty, ContactRequest personalData) {
-        long started = System.nanoTime();
-        HttpResponse<String> response;
-        try (ConcurrencyLease.Lease slot = callLimits == null ? null : callLimits.enter(tenantId)) {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpTimeoutException e) {
-            throw new RetryableException(API + " " + operation + " timed out", e);
-        } catch (IOException e) {
-            throw new RetryableException(API + " " + operation + " failed: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableException(API + " " + operation + " was interrupted", e);
+        HttpResponse<String> response = exchange(request, operation);
+        if (response.statusCode() == 401 && tokenRejected != null) {
+            // Xero rejected a token we believed valid (revoked, or expired early by clock skew): refresh once and retry.
+            String rejected = request.headers().firstValue("Authorization").orElse("").replaceFirst("^Bearer ", "");
+            tokenRejected.accept(rejected);
+            response = exchange(withFreshToken(request), operation);
         }
 
         int status = response.statusCode();
-        LOG.debug("xero call operation={} status={} durationMs={}", operation, status,
-                Duration.ofNanos(System.nanoTime() - started).toMillis());
 
         if (status >= 200 && status < 300) {
             return response;
@@ -440,6 +435,24 @@ public final class XeroClient implements AccountingClient {
      * Turns a 429 into a {@link ThrottledException} that delays the work by Xero's {@code Retry-After}, or a
      * minute if the header is missing, and names the limit from {@code X-Rate-Limit-Problem}.
      */
+    private HttpResponse<String> exchange(HttpRequest request, String operation) {
+        long started = System.nanoTime();
+        HttpResponse<String> response;
+        try (ConcurrencyLease.Lease slot = callLimits == null ? null : callLimits.enter(tenantId)) {
+            response = HttpCalls.send(http, request, API, operation);
+        }
+        LOG.debug("xero call operation={} status={} durationMs={}", operation, response.statusCode(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return response;
+    }
+
+    /** Copies {@code request} with the current access token in place of the rejected one. */
+    private HttpRequest withFreshToken(HttpRequest request) {
+        return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"))
+                .header("Authorization", "Bearer " + currentToken())
+                .build();
+    }
+
     private static ThrottledException rateLimited(String operation, HttpResponse<String> response) {
         String limit = response.headers().firstValue("X-Rate-Limit-Problem").orElse("unknown");
         StringBuilder message = new StringBuilder(API + " " + operation + " failed with HTTP 429 (rate limited: "
@@ -470,14 +483,18 @@ public final class XeroClient implements AccountingClient {
                 .build();
     }
 
-    private HttpRequest.Builder request(String pathAndQuery) {
+    private String currentToken() {
         String token = accessToken.get();
         if (token == null || token.isBlank()) {
             throw new ConfigurationException("Xero access token is missing: check the token store for tenant " + tenantId);
         }
+        return token;
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
         return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + token)
+                .header("Authorization", "Bearer " + currentToken())
                 .header("xero-tenant-id", tenantId)
                 .header("Accept", "application/json");
     }
@@ -529,6 +546,7 @@ public final class XeroClient implements AccountingClient {
         private String standardTaxType = DEFAULT_STANDARD_TAX_TYPE;
         private BigDecimal standardRate = DEFAULT_STANDARD_RATE;
         private XeroCallLimits callLimits;
+        private Consumer<String> tokenRejected;
 
         private Builder(String tenantId, Supplier<String> accessToken) {
             if (tenantId == null || tenantId.isBlank()) {
@@ -574,6 +592,15 @@ public final class XeroClient implements AccountingClient {
         /** Budgets and concurrency slots shared by all instances; without them only Xero's own 429 limits calls. */
         public Builder callLimits(XeroCallLimits callLimits) {
             this.callLimits = Objects.requireNonNull(callLimits, "callLimits");
+            return this;
+        }
+
+        /**
+         * Receives an access token that Xero rejected with 401. The client then asks for a token again and retries
+         * the call once, so a token source that refreshes on rejection heals a revoked or early-expired token.
+         */
+        public Builder onTokenRejected(Consumer<String> tokenRejected) {
+            this.tokenRejected = Objects.requireNonNull(tokenRejected, "tokenRejected");
             return this;
         }
 

@@ -291,6 +291,41 @@ class XeroClientContractTest {
     }
 
     @Test
+    void rejectedTokenIsReplacedAndRetriedOnce() {
+        List<String> rejected = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> token = new java.util.concurrent.atomic.AtomicReference<>("revoked-token");
+        XeroClient healing = XeroClient.builder(TENANT, token::get)
+                .baseUrl(URI.create("http://127.0.0.1:" + xero.port() + "/api.xro/2.0"))
+                .onTokenRejected(value -> {
+                    rejected.add(value);
+                    token.set("fresh-token");
+                })
+                .build();
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).withHeader("Authorization", equalTo("Bearer revoked-token"))
+                .willReturn(aResponse().withStatus(401)));
+        stubJson(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).withHeader("Authorization", equalTo("Bearer fresh-token")),
+                "invoice-partly-paid.json");
+
+        assertThat(healing.getInvoice(INVOICE_ID).invoiceId()).isEqualTo(INVOICE_ID);
+
+        assertThat(rejected).containsExactly("revoked-token");
+        xero.verify(2, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void secondUnauthorisedIsConfigurationError() {
+        XeroClient healing = XeroClient.builder(TENANT, () -> TOKEN)
+                .baseUrl(URI.create("http://127.0.0.1:" + xero.port() + "/api.xro/2.0"))
+                .onTokenRejected(value -> { })
+                .build();
+        xero.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(401)));
+
+        assertThatThrownBy(() -> healing.getInvoice(INVOICE_ID)).isInstanceOf(ConfigurationException.class);
+
+        xero.verify(2, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
     void unauthorisedIsConfigurationError() {
         xero.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(401)));
 

@@ -46,6 +46,7 @@ public final class XeroAccessTokens implements Supplier<String> {
     private final Duration pollInterval;
     private final String owner = UUID.randomUUID().toString();
     private volatile StoredXeroTokens cached;
+    private volatile String rejected;
 
     public XeroAccessTokens(String tenantId, XeroTokenStore store, XeroIdentityClient identity, Metrics metrics,
             Clock clock) {
@@ -75,7 +76,26 @@ public final class XeroAccessTokens implements Supplier<String> {
         if (known != null && known.tokens().isValidFor(REFRESH_MARGIN, now())) {
             return known.tokens().accessToken();
         }
+        String rejectedToken = rejected;
+        rejected = null;
+        if (rejectedToken != null) {
+            StoredXeroTokens current = read();
+            if (rejectedToken.equals(current.tokens().accessToken())) {
+                return refresh(current, true).tokens().accessToken();
+            }
+            // Another instance has stored a newer token since; use it.
+            cached = current;
+        }
         return refreshIfDue(REFRESH_MARGIN).tokens().accessToken();
+    }
+
+    /**
+     * Records that Xero rejected {@code accessToken} with 401 before its expiry, so the next {@link #get()}
+     * refreshes unless another instance has stored a newer token meanwhile.
+     */
+    public void reject(String accessToken) {
+        rejected = accessToken;
+        cached = null;
     }
 
     /**

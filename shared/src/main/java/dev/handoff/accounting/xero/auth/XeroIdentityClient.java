@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.RetryableException;
+import dev.handoff.http.HttpCalls;
 import dev.handoff.http.HttpFailures;
 import java.io.IOException;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,16 +135,7 @@ public final class XeroIdentityClient {
     }
 
     private HttpResponse<String> send(HttpRequest request, String operation) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpTimeoutException e) {
-            throw new RetryableException(API + " " + operation + " timed out", e);
-        } catch (IOException e) {
-            throw new RetryableException(API + " " + operation + " failed: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableException(API + " " + operation + " was interrupted", e);
-        }
+        return HttpCalls.send(http, request, API, operation);
     }
 
     private JsonNode read(String body, String operation) {

@@ -212,6 +212,23 @@ class XeroAccessTokensTest {
     }
 
     @Test
+    void rejectedTokenIsRefreshedBeforeExpiry() {
+        store.seed(tenant, new XeroTokens("at-1", "rt-1", Instant.now().plus(Duration.ofMinutes(25))), Instant.now());
+        stubRotatingIdentityServer();
+        XeroAccessTokens first = tokens(new Metrics("a", clock, line -> { }));
+        XeroAccessTokens second = tokens(new Metrics("b", clock, line -> { }));
+        assertThat(first.get()).isEqualTo("at-1");
+        assertThat(second.get()).isEqualTo("at-1");
+
+        first.reject("at-1");
+        second.reject("at-1");
+
+        assertThat(first.get()).isEqualTo("at-2");
+        assertThat(second.get()).isEqualTo("at-2");
+        identityServer.verify(1, postRequestedFor(urlEqualTo(TOKEN_PATH)));
+    }
+
+    @Test
     void seedKeepsExistingRecord() {
         assertThat(store.seed(tenant, new XeroTokens("at-1", "rt-1", Instant.now()), Instant.now())).isTrue();
         assertThat(store.seed(tenant, new XeroTokens("at-0", "rt-0", Instant.now()), Instant.now())).isFalse();
