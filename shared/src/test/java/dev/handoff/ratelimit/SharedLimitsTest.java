@@ -109,14 +109,14 @@ class SharedLimitsTest {
     }
 
     @Test
-    void xeroLimitsStopSixtyFirstCallInMinute(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+    void xeroLimitsStopCallAfterMinuteBudget(DynamoDbClient dynamoDb, ProvisionedResources resources) {
         String table = resources.tableName("LedgerTable");
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         XeroCallLimits first = xeroLimits(dynamoDb, table, clock);
         XeroCallLimits second = xeroLimits(dynamoDb, table, clock);
         String tenant = "0c6f0a3e-0000-4000-8000-limits" + SCOPES.incrementAndGet();
 
-        for (int i = 0; i < XeroCallLimits.TENANT_CALLS_PER_MINUTE; i++) {
+        for (int i = 0; i < XeroCallLimits.TENANT_MINUTE_BUDGET; i++) {
             (i % 2 == 0 ? first : second).enter(tenant).close();
         }
 

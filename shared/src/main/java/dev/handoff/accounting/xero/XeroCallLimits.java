@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps Handoff's calls to Xero under Xero's published limits, counted across every function instance in
- * the ledger: per tenant 60 calls a minute, 5,000 a day and 5 at once, and 10,000 a minute for the whole app.
+ * the ledger. Xero allows per tenant 60 calls a minute, 5,000 a day and 5 at once, and 10,000 a minute for the
+ * whole app. Handoff budgets 55 a minute and 4 at once per tenant to keep some headroom.
  * A spent budget, a full set of concurrency slots or a pause after Xero's own 429 throws
  * {@link dev.handoff.error.ThrottledException}, so the work waits instead of drawing a 429.
  *
@@ -24,10 +25,15 @@ import org.slf4j.LoggerFactory;
  */
 public class XeroCallLimits {
 
-    public static final int TENANT_CALLS_PER_MINUTE = 60;
     public static final int TENANT_CALLS_PER_DAY = 5_000;
-    public static final int TENANT_CONCURRENT_CALLS = 5;
     public static final int APP_CALLS_PER_MINUTE = 10_000;
+    /**
+     * Calls per tenant and minute that Handoff allows itself, below Xero's 60: a fixed window admits a burst
+     * across its boundary, and the headroom makes Xero's own 429 rarer.
+     */
+    public static final int TENANT_MINUTE_BUDGET = 55;
+    /** Calls per tenant at once that Handoff allows itself, one below Xero's 5, for the same reason. */
+    public static final int TENANT_CONCURRENCY_BUDGET = 4;
     /** Longer than a call's request timeout, so a slot outlives the call that uses it. */
     static final Duration SLOT_LEASE = Duration.ofSeconds(30);
     private static final String APP_SCOPE = "xero:app";
@@ -62,9 +68,9 @@ public class XeroCallLimits {
         pause.check(APP_SCOPE, now);
         pause.check(tenantScope(tenantId), now);
         budget.spend("xero:app:minute", APP_CALLS_PER_MINUTE, Duration.ofMinutes(1), now);
-        budget.spend("xero:tenant:" + tenantId + ":minute", TENANT_CALLS_PER_MINUTE, Duration.ofMinutes(1), now);
+        budget.spend("xero:tenant:" + tenantId + ":minute", TENANT_MINUTE_BUDGET, Duration.ofMinutes(1), now);
         budget.spend("xero:tenant:" + tenantId + ":day", TENANT_CALLS_PER_DAY, Duration.ofDays(1), now);
-        return lease.acquire(tenantScope(tenantId), TENANT_CONCURRENT_CALLS, SLOT_LEASE, now);
+        return lease.acquire(tenantScope(tenantId), TENANT_CONCURRENCY_BUDGET, SLOT_LEASE, now);
     }
 
     /**
