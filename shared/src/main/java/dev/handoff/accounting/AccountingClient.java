@@ -17,12 +17,24 @@ public interface AccountingClient {
     /** Finds contacts, archived included, whose tax (VAT) number equals the given one. */
     List<AccountingContact> findContactsByTaxNumber(String taxNumber);
 
+    /** Finds contacts, archived included, whose company registration number equals the given one. */
+    List<AccountingContact> findContactsByCompanyNumber(String companyNumber);
+
     /** Finds contacts, archived included, whose name matches the search term. */
     List<AccountingContact> findContactsByName(String name);
 
+    /** Finds contacts, archived included, whose e-mail address equals the given one, ignoring case. */
+    List<AccountingContact> findContactsByEmail(String emailAddress);
+
+    /** Reads a contact by its id, archived and merged ones included; empty if it does not exist. */
+    Optional<AccountingContact> findContact(String contactId);
+
     AccountingContact createContact(ContactRequest request);
 
-    /** Sets the contact number on an existing contact, writing no other field. */
+    /**
+     * Sets the contact number on an existing contact, writing no other field, so fields the accounting system
+     * owns (payment terms, account codes, the name finance chose) keep their values.
+     */
     AccountingContact setContactNumber(String contactId, String contactNumber);
 
     /** Creates the invoice; {@code idempotencyKey} is sent as the vendor's idempotency key and must not be blank. */

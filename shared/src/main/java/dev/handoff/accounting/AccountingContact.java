@@ -2,7 +2,8 @@ package dev.handoff.accounting;
 
 /**
  * A customer record in the accounting system. {@code status} is the vendor's value, for example
- * {@code ACTIVE} or {@code ARCHIVED} in Xero. {@link #toString()} shows only ids.
+ * {@code ACTIVE} or {@code ARCHIVED} in Xero. {@code mergedToContactId} is set when finance merged this
+ * contact into another one, which then replaces it. {@link #toString()} shows only ids.
  */
 public record AccountingContact(
         String contactId,
@@ -11,7 +12,14 @@ public record AccountingContact(
         String taxNumber,
         String companyNumber,
         String emailAddress,
-        String status) {
+        String status,
+        String mergedToContactId) {
+
+    /** Creates a contact that was not merged into another one. */
+    public AccountingContact(String contactId, String contactNumber, String name, String taxNumber,
+            String companyNumber, String emailAddress, String status) {
+        this(contactId, contactNumber, name, taxNumber, companyNumber, emailAddress, status, null);
+    }
 
     public boolean isArchived() {
         return "ARCHIVED".equalsIgnoreCase(status);
@@ -19,6 +27,7 @@ public record AccountingContact(
 
     @Override
     public String toString() {
-        return "AccountingContact[contactId=" + contactId + ", status=" + status + "]";
+        return "AccountingContact[contactId=" + contactId + ", status=" + status
+                + (mergedToContactId == null ? "" : ", mergedToContactId=" + mergedToContactId) + "]";
     }
 }

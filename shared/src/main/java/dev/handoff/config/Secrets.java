@@ -23,6 +23,10 @@ public final class Secrets {
     public static final String HUBSPOT_REFRESH_TOKEN = "HUBSPOT_REFRESH_TOKEN";
     public static final String XERO_ACCESS_TOKEN = "XERO_ACCESS_TOKEN";
     public static final String XERO_WEBHOOK_KEY = "XERO_WEBHOOK_KEY";
+    public static final String XERO_CLIENT_ID = "XERO_CLIENT_ID";
+    public static final String XERO_CLIENT_SECRET = "XERO_CLIENT_SECRET";
+    /** First refresh token, stored in the ledger only if the tenant has no token record yet. */
+    public static final String XERO_REFRESH_TOKEN = "XERO_REFRESH_TOKEN";
 
     private final Map<String, String> values;
 
@@ -44,7 +48,8 @@ public final class Secrets {
     static Secrets fromEnvironment(HandoffConfig config) {
         var values = new java.util.HashMap<String, String>();
         for (String name : new String[] {HUBSPOT_ACCESS_TOKEN, HUBSPOT_CLIENT_SECRET, HUBSPOT_CLIENT_ID,
-                HUBSPOT_REFRESH_TOKEN, XERO_ACCESS_TOKEN, XERO_WEBHOOK_KEY}) {
+                HUBSPOT_REFRESH_TOKEN, XERO_ACCESS_TOKEN, XERO_WEBHOOK_KEY, XERO_CLIENT_ID, XERO_CLIENT_SECRET,
+                XERO_REFRESH_TOKEN}) {
             config.optional(name).ifPresent(value -> values.put(name, value));
         }
         return new Secrets(values);
@@ -70,8 +75,13 @@ public final class Secrets {
 
     /** Returns whether the secret has a non-blank value for {@code name}. */
     public boolean has(String name) {
+        return optional(name).isPresent();
+    }
+
+    /** Returns the value, or empty if the secret has no such key or it is blank. */
+    public java.util.Optional<String> optional(String name) {
         String value = values.get(name);
-        return value != null && !value.isBlank();
+        return value == null || value.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(value);
     }
 
     public String require(String name) {

@@ -1,7 +1,14 @@
 package dev.handoff.lambda;
 
 import dev.handoff.accounting.AccountingClient;
+import dev.handoff.accounting.xero.XeroCallLimits;
 import dev.handoff.accounting.xero.XeroClient;
+import dev.handoff.accounting.xero.auth.XeroAccessTokenSource;
+import dev.handoff.accounting.xero.auth.XeroAccessTokens;
+import dev.handoff.accounting.xero.auth.XeroConnectFlow;
+import dev.handoff.accounting.xero.auth.XeroConnectStates;
+import dev.handoff.accounting.xero.auth.XeroIdentityClient;
+import dev.handoff.accounting.xero.auth.XeroTokenStore;
 import dev.handoff.accounting.xero.XeroSignatureVerifier;
 import dev.handoff.aws.AwsClients;
 import dev.handoff.config.HandoffConfig;
@@ -17,7 +24,9 @@ import dev.handoff.ledger.Ledger;
 import dev.handoff.message.Json;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
+import dev.handoff.ratelimit.ConcurrencyLease;
 import dev.handoff.ratelimit.RequestBudget;
+import dev.handoff.ratelimit.ScopePause;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
 import dev.handoff.service.DealChangeService;
@@ -28,6 +37,9 @@ import dev.handoff.service.InvoiceDrafter;
 import dev.handoff.service.PaymentCallbackService;
 import dev.handoff.service.PaymentStatusSyncService;
 import java.net.http.HttpClient;
+import dev.handoff.service.XeroConnectService;
+import dev.handoff.service.XeroKeepAliveService;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 
@@ -109,6 +121,20 @@ public final class HandoffComponents {
                 config.onboardingQueueUrl(), clock);
     }
 
+    public XeroKeepAliveService xeroKeepAlive() {
+        return new XeroKeepAliveService(XeroAccessTokenSource.refreshing(config, secrets(), aws().dynamoDb(),
+                Metrics.toStandardOutput(functionName), clock));
+    }
+
+    public XeroConnectService xeroConnect() {
+        URI authorizeUrl = config.optional("XERO_AUTHORIZE_URL").map(URI::create).orElse(XeroIdentityClient.DEFAULT_AUTHORIZE_URL);
+        return new XeroConnectService(
+                () -> new XeroConnectFlow(XeroAccessTokenSource.identityClient(config, secrets(), clock), authorizeUrl,
+                        config.optional("XERO_SCOPES").orElse(null)),
+                new XeroConnectStates(aws().dynamoDb(), config.ledgerTable()),
+                new XeroTokenStore(aws().dynamoDb(), config.ledgerTable()), config.xeroTenantId(), clock);
+    }
+
     private CrmStatusWriter crmStatus() {
         return new CrmStatusWriter(crm(), ledger(), clock);
     }
@@ -172,11 +198,19 @@ public final class HandoffComponents {
 
     private AccountingClient accounting() {
         if (accounting == null) {
-            String token = secrets().require(Secrets.XERO_ACCESS_TOKEN);
-            accounting = XeroClient.builder(config.xeroTenantId(), () -> token)
+            var tokens = XeroAccessTokenSource.create(config, secrets(), () -> aws().dynamoDb(),
+                    Metrics.toStandardOutput(functionName), clock);
+            var limits = new XeroCallLimits(new RequestBudget(aws().dynamoDb(), config.ledgerTable()),
+                    new ConcurrencyLease(aws().dynamoDb(), config.ledgerTable()),
+                    new ScopePause(aws().dynamoDb(), config.ledgerTable()), Metrics.toStandardOutput(functionName), clock);
+            var builder = XeroClient.builder(config.xeroTenantId(), tokens)
                     .baseUrl(config.xeroApiBaseUrl())
                     .standardRate(config.standardVatRate())
-                    .build();
+                    .callLimits(limits);
+            if (tokens instanceof XeroAccessTokens refreshing) {
+                builder.onTokenRejected(refreshing::reject);
+            }
+            accounting = builder.build();
         }
         return accounting;
     }

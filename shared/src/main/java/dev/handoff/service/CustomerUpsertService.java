@@ -17,6 +17,7 @@ import dev.handoff.ledger.Ledger;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
 import dev.handoff.message.QueuePublisher;
+import dev.handoff.review.ReviewType;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * Makes the won deal's company a finance-ready customer in the accounting system, then requests the
  * invoice. Safe to run again for the same deal: each step checks the ledger first.
  *
- * <p>The contact is matched in this order, so an existing customer is never created twice: the ledger's
- * link, the contact number (the CRM company id), the VAT number, then the exact normalised name. A match
- * that is archived, ambiguous, or carries a different VAT number blocks the handoff for a person to decide.
+ * <p>The contact is matched in this order, so an existing customer is not created twice: the ledger's link
+ * (followed to the surviving contact if finance merged it), then {@link CustomerMatcher}'s lookups. A match
+ * that is archived, ambiguous, or carries a different VAT number puts the handoff on hold
+ * for a customer-merge review.
  */
 public final class CustomerUpsertService {
 
@@ -49,12 +51,14 @@ public final class CustomerUpsertService {
     private final String invoiceQueueUrl;
     private final Clock clock;
     private final CustomerMapper mapper = new CustomerMapper();
+    private final CustomerMatcher matcher;
 
     public CustomerUpsertService(Ledger ledger, CrmClient crm, AccountingClient accounting, QueuePublisher queue,
             HandoffBlocker blocker, WonStages wonStages, String tenantId, String invoiceQueueUrl, Clock clock) {
         this.ledger = ledger;
         this.crm = crm;
         this.accounting = accounting;
+        this.matcher = new CustomerMatcher(accounting);
         this.queue = queue;
         this.blocker = blocker;
         this.wonStages = wonStages;
@@ -145,46 +149,19 @@ public final class CustomerUpsertService {
 
         Optional<String> linked = ledger.findCustomerLink(key.crm(), key.accountId(), companyId, tenantId);
         if (linked.isPresent()) {
-            return linked;
+            return Optional.of(followMerge(key, companyId, linked.get()));
         }
 
-        Optional<AccountingContact> byNumber = accounting.findContactByNumber(companyId);
-        if (byNumber.isPresent() && byNumber.get().isArchived()) {
-            return blockForMatch(handoff, "The accounting contact with this company's contact number is archived; "
-                    + "finance must restore it or confirm a new customer.");
+        CustomerMatcher.Match match = matcher.match(customer);
+        if (match instanceof CustomerMatcher.Found found) {
+            return adopt(key, companyId, found.contact(), found.matchedBy());
         }
-        if (byNumber.isPresent()) {
-            return link(key, companyId, byNumber.get(), "contact number");
-        }
-
-        if (customer.vatNumber() != null) {
-            List<AccountingContact> byVat = accounting.findContactsByTaxNumber(customer.vatNumber());
-            List<AccountingContact> active = byVat.stream().filter(contact -> !contact.isArchived()).toList();
-            if (active.size() == 1) {
-                return adopt(key, companyId, active.get(0), "VAT number");
-            }
-            if (active.size() > 1) {
-                return blockForMatch(handoff, "More than one accounting contact has this company's VAT number; "
-                        + "finance must merge them or link the right one.");
-            }
-            if (!byVat.isEmpty()) {
-                return blockForMatch(handoff, "The only accounting contact with this VAT number is archived; "
-                        + "finance must restore it or confirm a new customer.");
-            }
-        }
-
-        List<AccountingContact> byName = accounting.findContactsByName(customer.legalName());
-        if (!byName.isEmpty()) {
-            List<AccountingContact> active = byName.stream().filter(contact -> !contact.isArchived()).toList();
-            if (active.size() == 1 && sameOrMissingVat(active.get(0), customer)) {
-                return adopt(key, companyId, active.get(0), "name");
-            }
-            if (active.isEmpty()) {
-                return blockForMatch(handoff, "The only accounting contact with this name is archived; "
-                        + "finance must restore it or confirm a new customer.");
-            }
-            return blockForMatch(handoff, "An accounting contact with this name exists with another VAT number "
-                    + "or more than once (possible duplicate customer); finance must decide whether to merge.");
+        if (match instanceof CustomerMatcher.NeedsReview review) {
+            Handoff current = ledger.find(key).orElse(handoff);
+            blocker.holdForReview(current, HandoffState.RECEIVED, ReviewType.CUSTOMER_MERGE, List.of("company"),
+                    review.reason(), Map.of("matchedBy", review.matchedBy(),
+                            "candidateContactIds", String.join(",", review.candidateContactIds())), "");
+            return Optional.empty();
         }
 
         AccountingContact created = accounting.createContact(customer.toContactRequest());
@@ -192,12 +169,22 @@ public final class CustomerUpsertService {
         return link(key, companyId, created, "created");
     }
 
-    private static boolean sameOrMissingVat(AccountingContact contact, FinanceCustomer customer) {
-        return contact.taxNumber() == null || contact.taxNumber().isBlank() || customer.vatNumber() == null
-                || contact.taxNumber().replace(" ", "").equals(customer.vatNumber());
+    /**
+     * Returns the linked contact, or the contact finance merged it into, re-pointing the ledger link so later
+     * invoices go to the surviving contact.
+     */
+    private String followMerge(HandoffKey key, String companyId, String contactId) {
+        Optional<String> mergedTo = accounting.findContact(contactId).map(AccountingContact::mergedToContactId);
+        if (mergedTo.isEmpty()) {
+            return contactId;
+        }
+        ledger.putCustomerLink(key.crm(), key.accountId(), companyId, tenantId, mergedTo.get(), now());
+        ledger.appendEvent(key, "customer", "re-linked",
+                "contact " + contactId + " was merged into contact " + mergedTo.get(), now());
+        return mergedTo.get();
     }
 
-    /** Links a contact found by VAT number or name, and writes the CRM company id as its contact number. */
+    /** Links a contact found by a lookup, and writes the CRM company id as its contact number if it has none. */
     private Optional<String> adopt(HandoffKey key, String companyId, AccountingContact contact, String matchedBy) {
         if (contact.contactNumber() == null || contact.contactNumber().isBlank()) {
             accounting.setContactNumber(contact.contactId(), companyId);
@@ -209,12 +196,6 @@ public final class CustomerUpsertService {
         ledger.putCustomerLink(key.crm(), key.accountId(), companyId, tenantId, contact.contactId(), now());
         ledger.appendEvent(key, "customer", "linked", "contact " + contact.contactId() + " by " + matchedBy, now());
         return Optional.of(contact.contactId());
-    }
-
-    private Optional<String> blockForMatch(Handoff handoff, String reason) {
-        Handoff current = ledger.find(handoff.key()).orElse(handoff);
-        blocker.block(current, HandoffState.RECEIVED, List.of("company"), reason);
-        return Optional.empty();
     }
 
     private void blockForProblems(Handoff handoff, List<CustomerMapper.Problem> problems) {

@@ -17,6 +17,7 @@ import dev.handoff.ledger.Ledger;
 import dev.handoff.message.InvoiceRequestMessage;
 import dev.handoff.message.PaymentEventMessage;
 import dev.handoff.message.QueuePublisher;
+import dev.handoff.review.ReviewType;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -136,18 +137,35 @@ public final class InvoiceCreationService {
                 invoice = accounting.createInvoice(request, idempotencyKey);
             } catch (DataException e) {
                 blocker.block(inFlight, HandoffState.CUSTOMER_READY, e.fields().isEmpty() ? List.of("invoice") : e.fields(),
-                        "The accounting system rejected the invoice.", e.getMessage());
+                        rejectionReason(e, request), e.getMessage());
                 return Outcome.BLOCKED;
             }
             outcome = Outcome.INVOICED;
             ledger.appendEvent(key, "invoice", "created", "invoice " + invoice.invoiceId(), Instant.now(clock));
         }
 
-        reconcile(key, request, invoice);
         ledger.putInvoiceIndex(handoff.tenantId(), invoice.invoiceId(), key, Instant.now(clock));
         Handoff invoiced = ledger.transition(inFlight, HandoffState.INVOICED, invoiceAttributes(invoice), Instant.now(clock));
-        requestPaymentSyncIfSettled(crmStatus.writeInvoiceStatus(invoiced));
+        Handoff written = crmStatus.writeInvoiceStatus(invoiced);
+        Handoff reconciled = reconcile(written, request, invoice);
+        if (reconciled.state() == HandoffState.BLOCKED) {
+            return Outcome.BLOCKED;
+        }
+        requestPaymentSyncIfSettled(reconciled);
         return outcome;
+    }
+
+    /**
+     * Names the fix for a rejected invoice. Xero rejects approval once an organisation's plan has used up its
+     * approved invoices, with the message "You have reached the limit of invoices you can approve".
+     */
+    private static String rejectionReason(DataException rejection, InvoiceRequest request) {
+        String message = String.valueOf(rejection.getMessage()).toLowerCase(Locale.ROOT);
+        if (message.contains("limit of invoices you can approve") && "AUTHORISED".equals(request.status())) {
+            return "The accounting system's plan allows no more approved invoices: upgrade the plan, or set "
+                    + "InvoiceStatus to DRAFT so finance approves invoices by hand.";
+        }
+        return "The accounting system rejected the invoice.";
     }
 
     /**
@@ -181,15 +199,38 @@ public final class InvoiceCreationService {
         return status.equals("VOIDED") || status.equals("DELETED");
     }
 
-    /** Compares the accounting system's total with the one computed from the CRM lines and records any difference. */
-    private void reconcile(HandoffKey key, InvoiceRequest request, AccountingInvoice invoice) {
-        BigDecimal expected = InvoiceDrafter.expectedTotal(request, vatRates);
-        if (invoice.total() != null && invoice.total().compareTo(expected) != 0) {
-            ledger.appendEvent(key, "reconciliation", "mismatch",
-                    "expected total " + expected.toPlainString() + ", accounting total " + invoice.total().toPlainString(),
-                    Instant.now(clock));
-            LOG.warn("Handoff {} invoice {} total differs from the CRM lines", key, invoice.invoiceId());
+    /**
+     * Compares the accounting system's total and VAT with those computed from the CRM lines. A difference puts
+     * the invoiced handoff on hold for a tax review that shows both figures, because no rounding line is ever added
+     * silently. The figures go to the ledger and the CRM deal, not to the logs.
+     *
+     * @return the handoff, BLOCKED if the figures differ
+     */
+    private Handoff reconcile(Handoff invoiced, InvoiceRequest request, AccountingInvoice invoice) {
+        BigDecimal expectedTotal = InvoiceDrafter.expectedTotal(request, vatRates);
+        BigDecimal expectedTax = InvoiceDrafter.expectedTax(request, vatRates);
+        boolean totalDiffers = invoice.total() != null && invoice.total().compareTo(expectedTotal) != 0;
+        boolean taxDiffers = invoice.totalTax() != null && invoice.totalTax().compareTo(expectedTax) != 0;
+        if (!totalDiffers && !taxDiffers) {
+            return invoiced;
         }
+
+        String accountingTax = invoice.totalTax() == null ? "not reported" : invoice.totalTax().toPlainString();
+        String accountingTotal = invoice.total() == null ? "not reported" : invoice.total().toPlainString();
+        String reason = "The accounting system's invoice " + invoice.invoiceNumber() + " does not add up to the CRM deal: "
+                + "total " + accountingTotal + " against the CRM's " + expectedTotal.toPlainString()
+                + ", VAT " + accountingTax + " against the CRM's " + expectedTax.toPlainString()
+                + " (VAT rounded per line). Finance must check the rounding method and correct the invoice or the deal.";
+        Map<String, String> facts = Map.of(
+                "invoiceId", invoice.invoiceId(),
+                "crmTotal", expectedTotal.toPlainString(),
+                "crmTax", expectedTax.toPlainString(),
+                "accountingTotal", accountingTotal,
+                "accountingTax", accountingTax,
+                "currency", String.valueOf(invoice.currencyCode()));
+        LOG.warn("Handoff {} invoice {} totals differ from the CRM lines; held for tax review", invoiced.key(), invoice.invoiceId());
+        return blocker.holdForReview(invoiced, HandoffState.INVOICED, ReviewType.TAX_EXCEPTION, List.of("invoice.total"),
+                reason, facts, "");
     }
 
     static HandoffChange invoiceAttributes(AccountingInvoice invoice) {

@@ -97,6 +97,23 @@ public final class InvoiceDrafter {
         return total.setScale(2, RoundingMode.HALF_UP);
     }
 
+    /**
+     * Returns the VAT the accounting system should report: each line's tax rounded half-up to cents, then
+     * summed. For inclusive prices a line's tax is amount × rate / (100 + rate).
+     * NOTE: that Xero rounds tax per line rather than on the document is not verified on a live organisation.
+     */
+    public static BigDecimal expectedTax(InvoiceRequest request, Map<TaxCategory, BigDecimal> ratesByCategory) {
+        BigDecimal tax = BigDecimal.ZERO;
+        for (InvoiceLine line : request.lines()) {
+            BigDecimal rate = ratesByCategory.getOrDefault(line.taxCategory(), BigDecimal.ZERO);
+            BigDecimal divisor = request.priceBasis() == PriceBasis.EXCLUSIVE
+                    ? BigDecimal.valueOf(100)
+                    : BigDecimal.valueOf(100).add(rate);
+            tax = tax.add(lineAmount(line).multiply(rate).divide(divisor, 2, RoundingMode.HALF_UP));
+        }
+        return tax.setScale(2, RoundingMode.HALF_UP);
+    }
+
     static BigDecimal lineAmount(InvoiceLine line) {
         BigDecimal gross = line.quantity().multiply(line.unitAmount());
         if (line.discountRate() != null && line.discountRate().signum() > 0) {

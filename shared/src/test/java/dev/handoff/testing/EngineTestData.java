@@ -1,11 +1,14 @@
 package dev.handoff.testing;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -13,6 +16,19 @@ import software.amazon.awssdk.services.sqs.model.Message;
 public final class EngineTestData {
 
     private EngineTestData() {
+    }
+
+    /**
+     * Waits until a table is ACTIVE, because dynalite reports a new table as CREATING for a moment and rejects
+     * requests on it until then.
+     */
+    public static void awaitTable(DynamoDbClient dynamoDb, String tableName) {
+        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamoDb)
+                .overrideConfiguration(configuration -> configuration
+                        .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(20))).maxAttempts(250))
+                .build()) {
+            waiter.waitUntilTableExists(request -> request.tableName(tableName));
+        }
     }
 
     /** Deletes every item of a table, for test classes whose tests share one ledger table. */

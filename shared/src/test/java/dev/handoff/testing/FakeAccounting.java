@@ -49,6 +49,21 @@ public class FakeAccounting implements AccountingClient {
     }
 
     @Override
+    public List<AccountingContact> findContactsByCompanyNumber(String companyNumber) {
+        return contacts.stream().filter(contact -> companyNumber.equals(contact.companyNumber())).toList();
+    }
+
+    @Override
+    public List<AccountingContact> findContactsByEmail(String emailAddress) {
+        return contacts.stream().filter(contact -> emailAddress.equalsIgnoreCase(contact.emailAddress())).toList();
+    }
+
+    @Override
+    public Optional<AccountingContact> findContact(String contactId) {
+        return contacts.stream().filter(contact -> contactId.equals(contact.contactId())).findFirst();
+    }
+
+    @Override
     public synchronized AccountingContact createContact(ContactRequest request) {
         AccountingContact contact = new AccountingContact(UUID.randomUUID().toString(), request.contactNumber(), request.name(),
                 request.taxNumber(), request.companyNumber(), request.emailAddress(), "ACTIVE");
@@ -63,7 +78,7 @@ public class FakeAccounting implements AccountingClient {
             AccountingContact contact = contacts.get(i);
             if (contact.contactId().equals(contactId)) {
                 AccountingContact updated = new AccountingContact(contactId, contactNumber, contact.name(), contact.taxNumber(),
-                        contact.companyNumber(), contact.emailAddress(), contact.status());
+                        contact.companyNumber(), contact.emailAddress(), contact.status(), contact.mergedToContactId());
                 contacts.set(i, updated);
                 return updated;
             }

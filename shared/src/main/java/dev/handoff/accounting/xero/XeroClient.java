@@ -11,15 +11,16 @@ import dev.handoff.domain.TaxCategory;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.DataException;
 import dev.handoff.error.RetryableException;
+import dev.handoff.error.ThrottledException;
+import dev.handoff.http.HttpCalls;
 import dev.handoff.http.HttpFailures;
-import java.io.IOException;
+import dev.handoff.ratelimit.ConcurrencyLease;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +31,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,13 +41,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link AccountingClient} for one Xero organisation over the Accounting API 2.0. Every call sends
  * {@code Authorization: Bearer}, {@code xero-tenant-id} and {@code Accept: application/json}. Creates use
- * {@code PUT} with {@code summarizeErrors=false} and an {@code Idempotency-Key}, and every returned element is
+ * {@code PUT} and updates {@code POST}, both with {@code summarizeErrors=false} and an {@code Idempotency-Key}, and every returned element is
  * checked for validation errors.
  *
  * <p>Failures: validation errors (per element, or a 400 ValidationException) become {@link DataException}
  * carrying Xero's messages, with the contact's name, e-mail address and tax number replaced by placeholders.
  * Those messages are meant for the finance staff who fix the record, so callers may store them but must not
- * log them. 429 becomes {@link RetryableException} with Xero's {@code Retry-After}. Timeouts and connection
+ * log them. 429 becomes {@link ThrottledException} with Xero's {@code Retry-After}. Timeouts and connection
  * failures are retryable too, and other statuses are classified by {@link HttpFailures}.
  *
  * @see <a href="https://github.com/XeroAPI/Xero-OpenAPI">Xero's OpenAPI description of the Accounting API</a>
@@ -56,12 +59,17 @@ public final class XeroClient implements AccountingClient {
     /** South Africa's standard VAT rate in percent, in force since 1 April 2018. */
     public static final BigDecimal DEFAULT_STANDARD_RATE = new BigDecimal("15.00");
     public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+    /** Delay after a 429 that carries no {@code Retry-After}: the length of Xero's minute window. */
+    static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(XeroClient.class);
     private static final String API = "Xero";
     /** Values that may be put into a {@code where} filter or a path; free text never is. */
     private static final Pattern CONTACT_NUMBER = Pattern.compile("^[A-Za-z0-9:_-]{1,50}$");
     private static final Pattern TAX_NUMBER = Pattern.compile("^\\d{10}$");
+    /** South African company registration number, YYYY/NNNNNN/NN; only this form reaches a where filter. */
+    private static final Pattern COMPANY_NUMBER = Pattern.compile("^\\d{4}/\\d{6}/\\d{2}$");
+    private static final Pattern GUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final HttpClient http;
@@ -70,6 +78,8 @@ public final class XeroClient implements AccountingClient {
     private final Supplier<String> accessToken;
     private final Duration requestTimeout;
     private final XeroTaxTypeSelector taxTypeSelector;
+    private final XeroCallLimits callLimits;
+    private final Consumer<String> tokenRejected;
     private final XeroJson json = new XeroJson();
     private final Object taxRatesLock = new Object();
     private volatile List<XeroTaxRate> taxRates;
@@ -79,6 +89,8 @@ public final class XeroClient implements AccountingClient {
         this.tenantId = builder.tenantId;
         this.accessToken = builder.accessToken;
         this.requestTimeout = builder.requestTimeout;
+        this.callLimits = builder.callLimits;
+        this.tokenRejected = builder.tokenRejected;
         this.taxTypeSelector = new XeroTaxTypeSelector(builder.standardTaxType, builder.standardRate);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(builder.connectTimeout)
@@ -112,13 +124,71 @@ public final class XeroClient implements AccountingClient {
             return List.of();
         }
 
-        String where = "TaxNumber==\"" + taxNumber + "\"";
+        return contactsWhereEquals("TaxNumber", taxNumber, AccountingContact::taxNumber, "find contacts by tax number");
+    }
+
+    /**
+     * Finds contacts by CompanyNumber with a {@code where} filter. The filter is built only from a number in
+     * the form YYYY/NNNNNN/NN, so no free text reaches it; any other input returns an empty list.
+     */
+    @Override
+    public List<AccountingContact> findContactsByCompanyNumber(String companyNumber) {
+        if (companyNumber == null || !COMPANY_NUMBER.matcher(companyNumber).matches()) {
+            return List.of();
+        }
+
+        return contactsWhereEquals("CompanyNumber", companyNumber, AccountingContact::companyNumber,
+                "find contacts by company number");
+    }
+
+    /**
+     * Lists contacts, archived included, with {@code where=<field>=="<value>"} and keeps exact matches. Callers
+     * pass only values already checked against a strict pattern, so the filter never carries free text.
+     */
+    private List<AccountingContact> contactsWhereEquals(String field, String value,
+            Function<AccountingContact, String> getter, String operation) {
+        String where = field + "==\"" + value + "\"";
         HttpResponse<String> response = send(
-                get("/Contacts?where=" + encode(where) + "&includeArchived=true"), "find contacts by tax number", false);
+                get("/Contacts?where=" + encode(where) + "&includeArchived=true"), operation, false);
 
         return json.contacts(successBody(response)).stream()
-                .filter(contact -> taxNumber.equals(contact.taxNumber()))
+                .filter(contact -> value.equals(getter.apply(contact)))
                 .toList();
+    }
+
+    /**
+     * Searches with {@code searchTerm}, which covers EmailAddress, and keeps contacts whose e-mail address
+     * equals the input ignoring case. The address is user text, so it is never put into a {@code where} filter.
+     */
+    @Override
+    public List<AccountingContact> findContactsByEmail(String emailAddress) {
+        if (emailAddress == null || emailAddress.isBlank()) {
+            return List.of();
+        }
+
+        String expected = emailAddress.trim();
+        HttpResponse<String> response = send(
+                get("/Contacts?searchTerm=" + encode(expected) + "&includeArchived=true"), "find contacts by e-mail", false);
+
+        return json.contacts(successBody(response)).stream()
+                .filter(contact -> contact.emailAddress() != null && contact.emailAddress().trim().equalsIgnoreCase(expected))
+                .toList();
+    }
+
+    /** Reads a contact by ContactID; a merged contact comes back with its MergedToContactID. */
+    @Override
+    public Optional<AccountingContact> findContact(String contactId) {
+        if (contactId == null || !GUID.matcher(contactId).matches()) {
+            throw new IllegalArgumentException("Invalid Xero ContactID: expected a GUID such as 5d1c2b3a-0000-4000-8000-0000000000c1");
+        }
+
+        HttpResponse<String> response = send(get("/Contacts/" + contactId), "get contact", true);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return json.contacts(successBody(response)).stream()
+                .filter(contact -> contactId.equalsIgnoreCase(contact.contactId()))
+                .findFirst();
     }
 
     /**
@@ -169,8 +239,10 @@ public final class XeroClient implements AccountingClient {
         requireContactNumber(contactNumber);
 
         String body = json.contactNumberUpdateBody(contactId, contactNumber);
+        String idempotencyKey = "contact-number-" + contactId + "-" + contactNumber;
         HttpResponse<String> response = send(
-                post("/Contacts/" + encode(contactId), body), "set contact number", false);
+                post("/Contacts/" + encode(contactId) + "?summarizeErrors=false", body, idempotencyKey),
+                "set contact number", false);
 
         JsonNode element = singleElement(successBody(response), "Contacts", "set contact number");
         rejectIfInvalid(element, "ContactID", "set contact number", null);
@@ -326,22 +398,15 @@ public final class XeroClient implements AccountingClient {
 
     private HttpResponse<String> send(
             HttpRequest request, String operation, boolean notFoundIsEmpty, ContactRequest personalData) {
-        long started = System.nanoTime();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpTimeoutException e) {
-            throw new RetryableException(API + " " + operation + " timed out", e);
-        } catch (IOException e) {
-            throw new RetryableException(API + " " + operation + " failed: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableException(API + " " + operation + " was interrupted", e);
+        HttpResponse<String> response = exchange(request, operation);
+        if (response.statusCode() == 401 && tokenRejected != null) {
+            // Xero rejected a token we believed valid (revoked, or expired early by clock skew): refresh once and retry.
+            String rejected = request.headers().firstValue("Authorization").orElse("").replaceFirst("^Bearer ", "");
+            tokenRejected.accept(rejected);
+            response = exchange(withFreshToken(request), operation);
         }
 
         int status = response.statusCode();
-        LOG.debug("xero call operation={} status={} durationMs={}", operation, status,
-                Duration.ofNanos(System.nanoTime() - started).toMillis());
 
         if (status >= 200 && status < 300) {
             return response;
@@ -350,7 +415,12 @@ public final class XeroClient implements AccountingClient {
             return response;
         }
         if (status == 429) {
-            throw rateLimited(operation, response);
+            ThrottledException throttled = rateLimited(operation, response);
+            if (callLimits != null) {
+                callLimits.recordRateLimit(tenantId, response.headers().firstValue("X-Rate-Limit-Problem").orElse("unknown"),
+                        throttled.delay());
+            }
+            throw throttled;
         }
         if (status == 400) {
             List<String> messages = XeroJson.validationExceptionMessages(json.read(response.body()));
@@ -361,23 +431,46 @@ public final class XeroClient implements AccountingClient {
         throw HttpFailures.classify(API, operation, response);
     }
 
-    private static RetryableException rateLimited(String operation, HttpResponse<String> response) {
+    /**
+     * Turns a 429 into a {@link ThrottledException} that delays the work by Xero's {@code Retry-After}, or a
+     * minute if the header is missing, and names the limit from {@code X-Rate-Limit-Problem}.
+     */
+    private HttpResponse<String> exchange(HttpRequest request, String operation) {
+        long started = System.nanoTime();
+        HttpResponse<String> response;
+        try (ConcurrencyLease.Lease slot = callLimits == null ? null : callLimits.enter(tenantId)) {
+            response = HttpCalls.send(http, request, API, operation);
+        }
+        LOG.debug("xero call operation={} status={} durationMs={}", operation, response.statusCode(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return response;
+    }
+
+    /** Copies {@code request} with the current access token in place of the rejected one. */
+    private HttpRequest withFreshToken(HttpRequest request) {
+        return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"))
+                .header("Authorization", "Bearer " + currentToken())
+                .build();
+    }
+
+    private static ThrottledException rateLimited(String operation, HttpResponse<String> response) {
         String limit = response.headers().firstValue("X-Rate-Limit-Problem").orElse("unknown");
         StringBuilder message = new StringBuilder(API + " " + operation + " failed with HTTP 429 (rate limited: "
                 + limit + " limit");
         response.headers().firstValue("X-DayLimit-Remaining")
                 .ifPresent(remaining -> message.append(", day calls remaining ").append(remaining));
         message.append(")");
-        return new RetryableException(message.toString(), HttpFailures.retryAfter(response).orElse(null), null);
+        return new ThrottledException(message.toString(), HttpFailures.retryAfter(response).orElse(DEFAULT_RETRY_AFTER));
     }
 
     private HttpRequest get(String pathAndQuery) {
         return request(pathAndQuery).GET().build();
     }
 
-    private HttpRequest post(String pathAndQuery, String body) {
+    private HttpRequest post(String pathAndQuery, String body, String idempotencyKey) {
         return request(pathAndQuery)
                 .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
     }
@@ -390,14 +483,18 @@ public final class XeroClient implements AccountingClient {
                 .build();
     }
 
-    private HttpRequest.Builder request(String pathAndQuery) {
+    private String currentToken() {
         String token = accessToken.get();
         if (token == null || token.isBlank()) {
             throw new ConfigurationException("Xero access token is missing: check the token store for tenant " + tenantId);
         }
+        return token;
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
         return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + token)
+                .header("Authorization", "Bearer " + currentToken())
                 .header("xero-tenant-id", tenantId)
                 .header("Accept", "application/json");
     }
@@ -448,6 +545,8 @@ public final class XeroClient implements AccountingClient {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private String standardTaxType = DEFAULT_STANDARD_TAX_TYPE;
         private BigDecimal standardRate = DEFAULT_STANDARD_RATE;
+        private XeroCallLimits callLimits;
+        private Consumer<String> tokenRejected;
 
         private Builder(String tenantId, Supplier<String> accessToken) {
             if (tenantId == null || tenantId.isBlank()) {
@@ -487,6 +586,21 @@ public final class XeroClient implements AccountingClient {
         /** Standard VAT rate in percent that the standard tax type must have, default 15.00. */
         public Builder standardRate(BigDecimal standardRate) {
             this.standardRate = Objects.requireNonNull(standardRate, "standardRate");
+            return this;
+        }
+
+        /** Budgets and concurrency slots shared by all instances; without them only Xero's own 429 limits calls. */
+        public Builder callLimits(XeroCallLimits callLimits) {
+            this.callLimits = Objects.requireNonNull(callLimits, "callLimits");
+            return this;
+        }
+
+        /**
+         * Receives an access token that Xero rejected with 401. The client then asks for a token again and retries
+         * the call once, so a token source that refreshes on rejection heals a revoked or early-expired token.
+         */
+        public Builder onTokenRejected(Consumer<String> tokenRejected) {
+            this.tokenRejected = Objects.requireNonNull(tokenRejected, "tokenRejected");
             return this;
         }
 

@@ -125,7 +125,14 @@ final class XeroJson {
                 text(node, "TaxNumber"),
                 text(node, "CompanyNumber"),
                 text(node, "EmailAddress"),
-                text(node, "ContactStatus"));
+                text(node, "ContactStatus"),
+                mergedTo(node));
+    }
+
+    /** Returns MergedToContactID, which Xero sets on a contact merged into another; empty or zero means not merged. */
+    private static String mergedTo(JsonNode node) {
+        String merged = text(node, "MergedToContactID");
+        return merged == null || merged.isBlank() || ZERO_GUID.equals(merged) ? null : merged;
     }
 
     List<AccountingInvoice> invoices(JsonNode root) {

@@ -32,6 +32,8 @@ import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.DataException;
 import dev.handoff.error.NotFoundException;
 import dev.handoff.error.RetryableException;
+import dev.handoff.error.ThrottledException;
+import dev.handoff.error.FailureClass;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -221,12 +223,12 @@ class XeroClientContractTest {
 
     @Test
     void setContactNumberPostsOnlyThatField() {
-        stubJson(post(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)), "contact-created.json");
+        stubJson(post(urlPathEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)), "contact-created.json");
 
         client.setContactNumber(CONTACT_ID, "hs-company-7001");
 
-        xero.verify(postRequestedFor(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID))
-                .withHeader("Idempotency-Key", absent())
+        xero.verify(postRequestedFor(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID + "?summarizeErrors=false"))
+                .withHeader("Idempotency-Key", equalTo("contact-number-" + CONTACT_ID + "-hs-company-7001"))
                 .withRequestBody(equalToJson(
                         "{\"Contacts\":[{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactNumber\":\"hs-company-7001\"}]}")));
     }
@@ -247,7 +249,7 @@ class XeroClientContractTest {
     }
 
     @Test
-    void rateLimitIsRetryableWithRetryAfter() {
+    void minuteLimitThrottlesForRetryAfter() {
         xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).willReturn(aResponse()
                 .withStatus(429)
                 .withHeader("Retry-After", "37")
@@ -256,11 +258,71 @@ class XeroClientContractTest {
                 .withHeader("X-DayLimit-Remaining", "4210")));
 
         assertThatThrownBy(() -> client.getInvoice(INVOICE_ID))
-                .isInstanceOfSatisfying(RetryableException.class, e -> {
-                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(37));
+                .isInstanceOfSatisfying(ThrottledException.class, e -> {
+                    assertThat(e.delay()).isEqualTo(Duration.ofSeconds(37));
+                    assertThat(e.failureClass()).isEqualTo(FailureClass.RETRYABLE);
                     assertThat(e.getMessage()).contains("minute limit");
                     assertThat(e.getMessage()).contains("4210");
                 });
+    }
+
+    @Test
+    void dayLimitThrottlesAndNamesLimit() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).willReturn(aResponse()
+                .withStatus(429)
+                .withHeader("Retry-After", "5400")
+                .withHeader("X-Rate-Limit-Problem", "day")
+                .withHeader("X-DayLimit-Remaining", "0")));
+
+        assertThatThrownBy(() -> client.getInvoice(INVOICE_ID))
+                .isInstanceOfSatisfying(ThrottledException.class, e -> {
+                    assertThat(e.delay()).isEqualTo(Duration.ofSeconds(5400));
+                    assertThat(e.getMessage()).contains("day limit");
+                });
+    }
+
+    @Test
+    void rateLimitWithoutRetryAfterWaitsMinute() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).willReturn(aResponse().withStatus(429)));
+
+        assertThatThrownBy(() -> client.getInvoice(INVOICE_ID))
+                .isInstanceOfSatisfying(ThrottledException.class,
+                        e -> assertThat(e.delay()).isEqualTo(Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void rejectedTokenIsReplacedAndRetriedOnce() {
+        List<String> rejected = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> token = new java.util.concurrent.atomic.AtomicReference<>("revoked-token");
+        XeroClient healing = XeroClient.builder(TENANT, token::get)
+                .baseUrl(URI.create("http://127.0.0.1:" + xero.port() + "/api.xro/2.0"))
+                .onTokenRejected(value -> {
+                    rejected.add(value);
+                    token.set("fresh-token");
+                })
+                .build();
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).withHeader("Authorization", equalTo("Bearer revoked-token"))
+                .willReturn(aResponse().withStatus(401)));
+        stubJson(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).withHeader("Authorization", equalTo("Bearer fresh-token")),
+                "invoice-partly-paid.json");
+
+        assertThat(healing.getInvoice(INVOICE_ID).invoiceId()).isEqualTo(INVOICE_ID);
+
+        assertThat(rejected).containsExactly("revoked-token");
+        xero.verify(2, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void secondUnauthorisedIsConfigurationError() {
+        XeroClient healing = XeroClient.builder(TENANT, () -> TOKEN)
+                .baseUrl(URI.create("http://127.0.0.1:" + xero.port() + "/api.xro/2.0"))
+                .onTokenRejected(value -> { })
+                .build();
+        xero.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(401)));
+
+        assertThatThrownBy(() -> healing.getInvoice(INVOICE_ID)).isInstanceOf(ConfigurationException.class);
+
+        xero.verify(2, anyRequestedFor(anyUrl()));
     }
 
     @Test
@@ -331,6 +393,61 @@ class XeroClientContractTest {
         assertThat(contacts).extracting(AccountingContact::contactId)
                 .containsExactly("5d1c2b3a-0000-4000-8000-0000000000d1");
         assertThat(contacts.get(0).isArchived()).isTrue();
+    }
+
+    @Test
+    void companyNumberLookupUsesEncodedWhereFilter() {
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000c9\",\"Name\":\"Example Trading (Pty) Ltd\","
+                + "\"CompanyNumber\":\"2019/123456/07\",\"ContactStatus\":\"ACTIVE\"},"
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000ca\",\"Name\":\"Other\",\"CompanyNumber\":\"2019/123456/08\"}]}")));
+
+        List<AccountingContact> contacts = client.findContactsByCompanyNumber("2019/123456/07");
+
+        xero.verify(getRequestedFor(urlEqualTo("/api.xro/2.0/Contacts?where=CompanyNumber%3D%3D%222019%2F123456%2F07%22"
+                + "&includeArchived=true")));
+        assertThat(contacts).extracting(AccountingContact::contactId).containsExactly("5d1c2b3a-0000-4000-8000-0000000000c9");
+    }
+
+    @Test
+    void freeTextCompanyNumberMakesNoCall() {
+        assertThat(client.findContactsByCompanyNumber("2019/123456/07\" OR Name!=\"")).isEmpty();
+
+        xero.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void emailLookupSearchesAndMatchesExactly() {
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000c9\",\"EmailAddress\":\"Accounts@Example-Trading.test\"},"
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000ca\",\"EmailAddress\":\"old-accounts@example-trading.test\"}]}")));
+
+        List<AccountingContact> contacts = client.findContactsByEmail("accounts@example-trading.test");
+
+        xero.verify(getRequestedFor(urlEqualTo(
+                "/api.xro/2.0/Contacts?searchTerm=accounts%40example-trading.test&includeArchived=true")));
+        assertThat(contacts).extracting(AccountingContact::contactId).containsExactly("5d1c2b3a-0000-4000-8000-0000000000c9");
+    }
+
+    @Test
+    void mergedContactCarriesSurvivorId() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactStatus\":\"ARCHIVED\","
+                + "\"MergedToContactID\":\"5d1c2b3a-0000-4000-8000-0000000000c9\"}]}")));
+
+        AccountingContact contact = client.findContact(CONTACT_ID).orElseThrow();
+
+        assertThat(contact.mergedToContactId()).isEqualTo("5d1c2b3a-0000-4000-8000-0000000000c9");
+        assertThat(contact.isArchived()).isTrue();
+    }
+
+    @Test
+    void unmergedContactHasNoSurvivor() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactStatus\":\"ACTIVE\","
+                + "\"MergedToContactID\":\"00000000-0000-0000-0000-000000000000\"}]}")));
+
+        assertThat(client.findContact(CONTACT_ID).orElseThrow().mergedToContactId()).isNull();
     }
 
     @Test

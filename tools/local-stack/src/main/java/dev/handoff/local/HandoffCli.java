@@ -41,6 +41,7 @@ public final class HandoffCli {
             case "send-webhook" -> sendWebhook(arguments, results);
             case "setup" -> SetupCommand.run(arguments, System.getenv(), results, System.err);
             case "bench" -> dev.handoff.local.bench.BenchCommand.run(arguments, results, System.err);
+            case "connect" -> XeroConnectCommand.main(arguments, results);
             default -> usage(System.err);
         };
         System.exit(exitCode);
@@ -158,6 +159,7 @@ public final class HandoffCli {
 
     private static int usage(PrintStream out) {
         out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | bench [--quick] | test");
+        out.println(XeroConnectCommand.USAGE);
         return 2;
     }
 }

@@ -52,11 +52,21 @@ public final class LocalHandoff implements AutoCloseable {
             xero = XeroSimulator.builder()
                     .tenant(LocalSettings.TENANT_ID)
                     .accessToken(LocalSettings.XERO_ACCESS_TOKEN)
+                    .oauthClient(LocalSettings.XERO_CLIENT_ID, LocalSettings.XERO_CLIENT_SECRET)
+                    .refreshToken(LocalSettings.XERO_REFRESH_TOKEN)
                     .webhookKey(LocalSettings.XERO_WEBHOOK_KEY)
                     .webhookUrl(apiBaseUrl.resolve(LocalSettings.XERO_WEBHOOK_PATH))
                     .port(0)
                     .start();
-            LocalLambdaStack stack = stackBuilder(port, retryDelay, onboardingRule, hubspot, xero, LocalSettings.TENANT_ID).start();
+            LocalLambdaStack stack = stackBuilder(port, retryDelay, onboardingRule, hubspot, xero, LocalSettings.TENANT_ID)
+                    .environment("XERO_CLIENT_ID", LocalSettings.XERO_CLIENT_ID)
+                    .environment("XERO_CLIENT_SECRET", LocalSettings.XERO_CLIENT_SECRET)
+                    .environment("XERO_REFRESH_TOKEN", LocalSettings.XERO_REFRESH_TOKEN)
+                    .environment("XERO_TOKEN_URL", xero.tokenUrl().toString())
+                    .environment("XERO_CONNECTIONS_URL", xero.connectionsUrl().toString())
+                    .environment("XERO_AUTHORIZE_URL", xero.authorizeUrl().toString())
+                    .environment("XERO_REDIRECT_URI", apiBaseUrl.resolve(LocalSettings.XERO_CONNECT_CALLBACK_PATH).toString())
+                    .start();
             return new LocalHandoff(hubspot, xero, stack, apiBaseUrl);
         } catch (RuntimeException e) {
             if (xero != null) {
@@ -69,7 +79,9 @@ public final class LocalHandoff implements AutoCloseable {
 
     /**
      * Returns a builder for the functions of template.yaml wired to the given simulators, serving Xero tenant
-     * {@code tenantId}; {@link #start} uses it, and the benchmark uses it to run one stack per tenant.
+     * {@code tenantId} with the simulator's fixed Xero access token. {@link #start} adds the Xero OAuth settings
+     * on top, so the demo refreshes tokens as a deployed stack does; the benchmark uses it as it is to run one
+     * stack per tenant, because those stacks cannot share one single-use refresh token.
      */
     public static LocalLambdaStack.Builder stackBuilder(int apiPort, Duration retryDelay, String onboardingRule,
             HubSpotSimulator hubspot, XeroSimulator xero, String tenantId) {
@@ -93,6 +105,11 @@ public final class LocalHandoff implements AutoCloseable {
 
     public URI hubSpotWebhookUrl() {
         return apiBaseUrl.resolve(LocalSettings.HUBSPOT_WEBHOOK_PATH);
+    }
+
+    /** The deployed connect route on the local API Gateway. */
+    public URI xeroConnectUrl() {
+        return apiBaseUrl.resolve(LocalSettings.XERO_CONNECT_PATH);
     }
 
     public URI xeroWebhookUrl() {

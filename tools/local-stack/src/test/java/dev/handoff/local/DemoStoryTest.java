@@ -89,6 +89,13 @@ class DemoStoryTest {
         assertThat(taxTypes).containsExactly("OUTPUT3", "OUTPUT3");
     }
 
+    @Test
+    void functionsShareOneTokenRefresh() {
+        // Three functions call Xero, each with its own token cache, but the seeded refresh token is spent once.
+        assertThat(local.xero().refreshCallCount()).isEqualTo(1);
+        assertThat(local.xero().rejectedGrantCount()).isZero();
+    }
+
     private static ObjectNode onlyInvoice() {
         List<ObjectNode> invoices = local.xero().invoices(LocalSettings.TENANT_ID);
         assertThat(invoices).hasSize(1);

@@ -241,7 +241,7 @@ public final class ApiGatewayEmulator implements AutoCloseable {
     }
 
     /** Returns query parameters with repeated names joined by commas, or null when there are none, as in 2.0. */
-    private static Map<String, String> queryParameters(String rawQuery) {
+    public static Map<String, String> queryParameters(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return null;
         }

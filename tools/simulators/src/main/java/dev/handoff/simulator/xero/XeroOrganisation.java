@@ -249,6 +249,44 @@ final class XeroOrganisation {
         return payment;
     }
 
+    /**
+     * Allocates a new ACCRECCREDIT credit note of {@code amount} to the invoice, as creating a credit note and
+     * PUT /CreditNotes/{id}/Allocations do: AmountCredited rises, AmountDue falls, and the invoice becomes PAID
+     * when nothing is due.
+     */
+    synchronized ObjectNode allocateCreditNote(String invoiceId, LocalDate date, BigDecimal amount) {
+        ObjectNode invoice = invoices.get(invoiceId);
+        if (invoice == null) {
+            throw new XeroValidationException(List.of("Invoice could not be found"));
+        }
+        if (!"AUTHORISED".equals(invoice.path("Status").asText())) {
+            throw new XeroValidationException(List.of("Credit notes can only be allocated to Authorised documents"));
+        }
+        BigDecimal due = invoice.path("AmountDue").decimalValue();
+        if (amount == null || amount.signum() <= 0 || amount.compareTo(due) > 0) {
+            throw new XeroValidationException(List.of("The amount allocated must be above zero and at most the amount outstanding"));
+        }
+
+        BigDecimal credited = amount.setScale(2, RoundingMode.HALF_UP);
+        BigDecimal newDue = due.subtract(credited);
+        ObjectNode creditNote = mapper.createObjectNode();
+        creditNote.put("CreditNoteID", UUID.randomUUID().toString());
+        creditNote.put("CreditNoteNumber", "CN-%04d".formatted(invoice.path("CreditNotes").size() + 1));
+        creditNote.put("Type", "ACCRECCREDIT");
+        creditNote.put("Date", XeroWire.jsonDate(date.atStartOfDay().toInstant(ZoneOffset.UTC)));
+        creditNote.put("Total", credited);
+        creditNote.put("AppliedAmount", credited);
+
+        invoice.put("AmountCredited", invoice.path("AmountCredited").decimalValue().add(credited));
+        invoice.put("AmountDue", newDue);
+        ((ArrayNode) invoice.get("CreditNotes")).add(creditNote.deepCopy());
+        if (newDue.signum() == 0) {
+            invoice.put("Status", "PAID");
+        }
+        invoice.put("UpdatedDateUTC", XeroWire.jsonDate(clock.instant()));
+        return creditNote;
+    }
+
     private ObjectNode computeLine(JsonNode line, boolean inclusive, List<String> errors) {
         ObjectNode stored = line.deepCopy();
         String taxType = line.path("TaxType").asText("");

@@ -44,10 +44,12 @@ import java.util.regex.Pattern;
  * {@code /api.xro/2.0} and serves what Handoff's Xero adapter calls, in Xero's JSON shapes: Contacts (GET by id
  * or number, GET with a single-equality {@code where}, {@code searchTerm} and {@code includeArchived}, PUT and
  * POST), Invoices (PUT with {@code Idempotency-Key} replay, GET by id, GET with {@code searchTerm} or
- * {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes are not
- * simulated. Requests need {@code Authorization: Bearer <token>} (else 401) and the {@code xero-tenant-id} of a
- * configured tenant (else 403). With {@link Builder#rateLimits(double)} it also enforces Xero's per-tenant limits
- * (see {@link XeroRateLimiter}); they are off by default.
+ * {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes exist only
+ * as allocations made with {@link #allocateCreditNote}; there is no /CreditNotes endpoint. Requests need
+ * {@code Authorization: Bearer <token>} (else 401) and the {@code xero-tenant-id} of a configured tenant (else
+ * 403). The token is the configured one or, with {@link Builder#oauthClient}, one issued by the simulated OAuth
+ * 2.0 endpoints (authorise, token, connections). With {@link Builder#rateLimits(double)} it also enforces Xero's
+ * per-tenant limits (see {@link XeroRateLimiter}); they are off by default.
  *
  * <p>Invoice totals follow the rounding rule the adapter expects from Xero: each line amount is
  * quantity × unit amount × (1 − discount / 100) and each line's tax is rounded half-up to cents before summing.
@@ -72,6 +74,7 @@ public final class XeroSimulator implements AutoCloseable {
     private volatile URI webhookUrl;
     private final XeroRateLimiter rateLimiter;
     private volatile Consumer<SimulatedRequest> requestListener;
+    private final XeroIdentityEndpoints identity;
 
     private XeroSimulator(Builder builder) throws IOException {
         this.mapper = new ObjectMapper()
@@ -99,6 +102,15 @@ public final class XeroSimulator implements AutoCloseable {
         this.executor = Executors.newFixedThreadPool(rateLimiter == null ? 4 : 4 * XeroRateLimiter.CONCURRENT_CALLS);
         server.setExecutor(executor);
         server.createContext(BASE_PATH, this::handle);
+        if (builder.clientId != null) {
+            this.identity = new XeroIdentityEndpoints(builder.clientId, builder.clientSecret, builder.tenantIds, clock);
+            builder.refreshTokens.forEach(identity::issueRefreshToken);
+            server.createContext(XeroIdentityEndpoints.AUTHORIZE_PATH, identity::authorize);
+            server.createContext(XeroIdentityEndpoints.TOKEN_PATH, identity::token);
+            server.createContext(XeroIdentityEndpoints.CONNECTIONS_PATH, identity::connections);
+        } else {
+            this.identity = null;
+        }
         server.start();
     }
 
@@ -113,6 +125,38 @@ public final class XeroSimulator implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Xero's token endpoint on the simulator, for {@code XERO_TOKEN_URL}. */
+    public URI tokenUrl() {
+        return URI.create("http://127.0.0.1:" + port() + XeroIdentityEndpoints.TOKEN_PATH);
+    }
+
+    /** Xero's connections endpoint on the simulator, for {@code XERO_CONNECTIONS_URL}. */
+    public URI connectionsUrl() {
+        return URI.create("http://127.0.0.1:" + port() + XeroIdentityEndpoints.CONNECTIONS_PATH);
+    }
+
+    /** Xero's authorisation endpoint on the simulator; it approves every request at once. */
+    public URI authorizeUrl() {
+        return URI.create("http://127.0.0.1:" + port() + XeroIdentityEndpoints.AUTHORIZE_PATH);
+    }
+
+    /** Number of refresh_token grants received, rejected ones included. */
+    public int refreshCallCount() {
+        return requireIdentity().refreshCalls();
+    }
+
+    /** Number of grants rejected with invalid_grant. */
+    public int rejectedGrantCount() {
+        return requireIdentity().rejectedGrants();
+    }
+
+    private XeroIdentityEndpoints requireIdentity() {
+        if (identity == null) {
+            throw new IllegalStateException("No OAuth client configured: call Builder.oauthClient before start()");
+        }
+        return identity;
     }
 
     /** Number of PUT /Invoices requests received, replays and failures included. */
@@ -178,6 +222,18 @@ public final class XeroSimulator implements AutoCloseable {
         return payment;
     }
 
+    /**
+     * Allocates a new credit note to the invoice, then sends the invoice webhook if a receiver is registered.
+     *
+     * @throws XeroValidationException if Xero would reject the allocation
+     */
+    public ObjectNode allocateCreditNote(String tenantId, String invoiceId, BigDecimal amount) {
+        ObjectNode creditNote = organisation(tenantId)
+                .allocateCreditNote(invoiceId, LocalDate.now(clock.withZone(ZoneId.of("Africa/Johannesburg"))), amount);
+        notifyInvoiceChanged(tenantId, invoiceId);
+        return creditNote;
+    }
+
     /** Sends a signed INVOICE UPDATE webhook for the invoice and returns the receiver's HTTP status. */
     public int sendInvoiceWebhook(URI targetUrl, String tenantId, String invoiceId) {
         if (webhooks == null) {
@@ -210,7 +266,8 @@ public final class XeroSimulator implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            if (authorization == null || !authorization.equals("Bearer " + accessToken)) {
+            if (authorization == null || !(authorization.equals("Bearer " + accessToken) || (identity != null
+                    && authorization.startsWith("Bearer ") && identity.isValidAccessToken(authorization.substring(7))))) {
                 sendProblem(exchange, 401, "Unauthorized", "AuthenticationUnsuccessful");
                 return;
             }
@@ -284,9 +341,9 @@ public final class XeroSimulator implements AutoCloseable {
         boolean includeArchived = Boolean.parseBoolean(query.getOrDefault("includeArchived", "false"));
         Predicate<ObjectNode> filter = contact -> true;
         if (query.containsKey("where")) {
-            Optional<Predicate<ObjectNode>> where = whereEquals(query.get("where"), List.of("ContactNumber", "TaxNumber", "Name"));
+            Optional<Predicate<ObjectNode>> where = whereEquals(query.get("where"), List.of("ContactNumber", "TaxNumber", "CompanyNumber", "Name"));
             if (where.isEmpty()) {
-                sendValidationException(exchange, List.of("The simulator supports only where=Field==\"value\" on ContactNumber, TaxNumber or Name"));
+                sendValidationException(exchange, List.of("The simulator supports only where=Field==\"value\" on ContactNumber, TaxNumber, CompanyNumber or Name"));
                 return;
             }
             filter = where.get();
@@ -520,7 +577,8 @@ public final class XeroSimulator implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> query(String rawQuery) {
+    /** Decodes a query string or form body into names and values. */
+    static Map<String, String> query(String rawQuery) {
         Map<String, String> values = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return values;
@@ -555,6 +613,9 @@ public final class XeroSimulator implements AutoCloseable {
         private URI webhookUrl;
         private Clock clock = Clock.systemUTC();
         private Double timeScale;
+        private String clientId;
+        private String clientSecret;
+        private final List<String> refreshTokens = new ArrayList<>();
 
         private Builder() {
         }
@@ -565,6 +626,22 @@ public final class XeroSimulator implements AutoCloseable {
          */
         public Builder rateLimits(double timeScale) {
             this.timeScale = timeScale;
+            return this;
+        }
+
+        /**
+         * Serves Xero's OAuth 2.0 endpoints for one app: tokens issued there are accepted by the API besides the
+         * fixed access token.
+         */
+        public Builder oauthClient(String clientId, String clientSecret) {
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            return this;
+        }
+
+        /** Adds a refresh token that is valid once, as if the organisation had just been connected. */
+        public Builder refreshToken(String refreshToken) {
+            refreshTokens.add(Objects.requireNonNull(refreshToken, "refreshToken"));
             return this;
         }
 

@@ -185,6 +185,25 @@ class XeroSimulatorTest {
     }
 
     @Test
+    void creditNoteAndPaymentSettleInvoice() throws Exception {
+        String invoiceId = createAuthorisedInvoice();
+
+        xero.recordPayment(TENANT, invoiceId, new BigDecimal("20.00"));
+        xero.allocateCreditNote(TENANT, invoiceId, new BigDecimal("4.59"));
+        JsonNode partly = call("GET", "/Invoices/" + invoiceId, null, null).path("Invoices").get(0);
+        xero.recordPayment(TENANT, invoiceId, new BigDecimal("10.00"));
+        JsonNode paid = call("GET", "/Invoices/" + invoiceId, null, null).path("Invoices").get(0);
+
+        assertThat(partly.path("Status").asText()).isEqualTo("AUTHORISED");
+        assertThat(partly.path("AmountCredited").decimalValue()).isEqualByComparingTo("4.59");
+        assertThat(partly.path("AmountDue").decimalValue()).isEqualByComparingTo("10.00");
+        assertThat(partly.path("CreditNotes").get(0).path("Total").decimalValue()).isEqualByComparingTo("4.59");
+        assertThat(paid.path("Status").asText()).isEqualTo("PAID");
+        assertThatThrownBy(() -> xero.allocateCreditNote(TENANT, invoiceId, BigDecimal.ONE))
+                .isInstanceOf(XeroValidationException.class);
+    }
+
+    @Test
     void paymentOnDraftIsRejected() throws Exception {
         String invoiceId = createInvoice("Exclusive", "10.03", "key-draft").path("InvoiceID").asText();
 

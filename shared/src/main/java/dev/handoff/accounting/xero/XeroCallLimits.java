@@ -1,0 +1,96 @@
+package dev.handoff.accounting.xero;
+
+import dev.handoff.observability.Metrics;
+import dev.handoff.ratelimit.ConcurrencyLease;
+import dev.handoff.ratelimit.RequestBudget;
+import dev.handoff.ratelimit.ScopePause;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps Handoff's calls to Xero under Xero's published limits, counted across every function instance in
+ * the ledger. Xero allows per tenant 60 calls a minute, 5,000 a day and 5 at once, and 10,000 a minute for the
+ * whole app. Handoff budgets 55 a minute and 4 at once per tenant to keep some headroom.
+ * A spent budget, a full set of concurrency slots or a pause after Xero's own 429 throws
+ * {@link dev.handoff.error.ThrottledException}, so the work waits instead of drawing a 429.
+ *
+ * <p>NOTE: Xero counts the day limit over a rolling 24 hours, while the budget here uses fixed UTC days.
+ * Right after midnight UTC up to 5,000 more calls may be spent, so Xero's own 429 remains possible.
+ *
+ * @see <a href="https://developer.xero.com/documentation/guides/oauth2/limits/">Xero API rate limits</a>
+ */
+public class XeroCallLimits {
+
+    public static final int TENANT_CALLS_PER_DAY = 5_000;
+    public static final int APP_CALLS_PER_MINUTE = 10_000;
+    /**
+     * Calls per tenant and minute that Handoff allows itself, below Xero's 60: a fixed window admits a burst
+     * across its boundary, and the headroom makes Xero's own 429 rarer.
+     */
+    public static final int TENANT_MINUTE_BUDGET = 55;
+    /** Calls per tenant at once that Handoff allows itself, one below Xero's 5, for the same reason. */
+    public static final int TENANT_CONCURRENCY_BUDGET = 4;
+    /** Longer than a call's request timeout, so a slot outlives the call that uses it. */
+    static final Duration SLOT_LEASE = Duration.ofSeconds(30);
+    private static final String APP_SCOPE = "xero:app";
+
+    /** Metric raised when Xero reports a spent day or app limit, which lasts long enough for ops to look. */
+    public static final String LIMIT_PAUSE_METRIC = "xero.rate_limit.paused";
+
+    private static final Logger LOG = LoggerFactory.getLogger(XeroCallLimits.class);
+
+    private final RequestBudget budget;
+    private final ConcurrencyLease lease;
+    private final ScopePause pause;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    public XeroCallLimits(RequestBudget budget, ConcurrencyLease lease, ScopePause pause, Metrics metrics, Clock clock) {
+        this.budget = Objects.requireNonNull(budget, "budget");
+        this.lease = Objects.requireNonNull(lease, "lease");
+        this.pause = Objects.requireNonNull(pause, "pause");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Spends one call from the tenant's and the app's budgets and takes a concurrency slot; close the result
+     * when the call has returned.
+     *
+     * @throws dev.handoff.error.ThrottledException if a budget is spent or every slot is taken
+     */
+    public ConcurrencyLease.Lease enter(String tenantId) {
+        Instant now = Instant.now(clock);
+        pause.check(APP_SCOPE, now);
+        pause.check(tenantScope(tenantId), now);
+        budget.spend("xero:app:minute", APP_CALLS_PER_MINUTE, Duration.ofMinutes(1), now);
+        budget.spend("xero:tenant:" + tenantId + ":minute", TENANT_MINUTE_BUDGET, Duration.ofMinutes(1), now);
+        budget.spend("xero:tenant:" + tenantId + ":day", TENANT_CALLS_PER_DAY, Duration.ofDays(1), now);
+        return lease.acquire(tenantScope(tenantId), TENANT_CONCURRENCY_BUDGET, SLOT_LEASE, now);
+    }
+
+    /**
+     * Pauses the tenant, or the whole app for {@code appminute}, for {@code retryAfter} after Xero returned 429
+     * with {@code X-Rate-Limit-Problem: problem}, so no instance calls Xero again before the window frees.
+     * A spent day or app limit is also logged and counted in {@value #LIMIT_PAUSE_METRIC}, because it stops
+     * the tenant's work for long enough that ops should know.
+     * NOTE: Xero documents the value {@code minute}; {@code day} and {@code appminute} are assumed.
+     */
+    public void recordRateLimit(String tenantId, String problem, Duration retryAfter) {
+        Instant until = Instant.now(clock).plus(retryAfter);
+        boolean appWide = "appminute".equalsIgnoreCase(problem);
+        pause.pause(appWide ? APP_SCOPE : tenantScope(tenantId), until);
+        if (appWide || "day".equalsIgnoreCase(problem)) {
+            metrics.increment(LIMIT_PAUSE_METRIC);
+            LOG.warn("Xero {} limit spent for tenant {}; Xero calls paused until {}", problem, tenantId, until);
+        }
+    }
+
+    private static String tenantScope(String tenantId) {
+        return "xero:tenant:" + tenantId;
+    }
+}

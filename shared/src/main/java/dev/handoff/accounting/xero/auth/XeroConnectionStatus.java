@@ -1,0 +1,9 @@
+package dev.handoff.accounting.xero.auth;
+
+/** Whether Handoff can call Xero for a tenant. */
+public enum XeroConnectionStatus {
+    /** The stored tokens work or can be refreshed. */
+    CONNECTED,
+    /** Xero rejected the refresh token; a person must run the connect flow again. */
+    REAUTH_REQUIRED
+}

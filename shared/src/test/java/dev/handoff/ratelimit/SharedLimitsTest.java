@@ -1,0 +1,143 @@
+package dev.handoff.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.handoff.accounting.xero.XeroCallLimits;
+import dev.handoff.error.ThrottledException;
+import dev.handoff.local.engines.LocalEnginesExtension;
+import dev.handoff.local.engines.ProvisionedResources;
+import dev.handoff.observability.Metrics;
+import dev.handoff.testing.EngineTestData;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Request budgets and concurrency leases on dynalite, each "instance" with its own objects and one table. */
+@ExtendWith(LocalEnginesExtension.class)
+class SharedLimitsTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-31T16:00:10Z");
+    private static final AtomicInteger SCOPES = new AtomicInteger();
+
+    private final String scope = "test:scope:" + SCOPES.incrementAndGet();
+    private RequestBudget firstInstance;
+    private RequestBudget secondInstance;
+    private ConcurrencyLease firstLease;
+    private ConcurrencyLease secondLease;
+    private DynamoDbClient dynamoDb;
+    private String table;
+
+    @BeforeAll
+    static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        EngineTestData.awaitTable(dynamoDb, resources.tableName("LedgerTable"));
+    }
+
+    @BeforeEach
+    void create(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        this.dynamoDb = dynamoDb;
+        this.table = resources.tableName("LedgerTable");
+        firstInstance = new RequestBudget(dynamoDb, table);
+        secondInstance = new RequestBudget(dynamoDb, table);
+        firstLease = new ConcurrencyLease(dynamoDb, table);
+        secondLease = new ConcurrencyLease(dynamoDb, table);
+    }
+
+    @Test
+    void twoInstancesSpendOneBudget() {
+        for (int i = 0; i < 3; i++) {
+            firstInstance.spend(scope, 6, Duration.ofMinutes(1), T0);
+            secondInstance.spend(scope, 6, Duration.ofMinutes(1), T0.plusSeconds(i));
+        }
+
+        assertThatThrownBy(() -> secondInstance.spend(scope, 6, Duration.ofMinutes(1), T0.plusSeconds(10)))
+                .isInstanceOfSatisfying(ThrottledException.class,
+                        e -> assertThat(e.delay()).isEqualTo(Duration.ofSeconds(40)));
+    }
+
+    @Test
+    void budgetRefillsInNextWindow() {
+        firstInstance.spend(scope, 1, Duration.ofMinutes(1), T0);
+        assertThatThrownBy(() -> secondInstance.spend(scope, 1, Duration.ofMinutes(1), T0.plusSeconds(5)))
+                .isInstanceOf(ThrottledException.class);
+
+        secondInstance.spend(scope, 1, Duration.ofMinutes(1), T0.plusSeconds(50));
+    }
+
+    @Test
+    void leaseAllowsOnlyConfiguredSlots() {
+        List<ConcurrencyLease.Lease> held = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            held.add((i % 2 == 0 ? firstLease : secondLease).acquire(scope, 5, Duration.ofSeconds(30), T0));
+        }
+
+        assertThat(held).extracting(ConcurrencyLease.Lease::slot).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+        assertThatThrownBy(() -> secondLease.acquire(scope, 5, Duration.ofSeconds(30), T0))
+                .isInstanceOf(ThrottledException.class).hasMessageContaining("5 concurrent call slots");
+    }
+
+    @Test
+    void closedLeaseFreesSlot() {
+        ConcurrencyLease.Lease only = firstLease.acquire(scope, 1, Duration.ofSeconds(30), T0);
+        assertThatThrownBy(() -> secondLease.acquire(scope, 1, Duration.ofSeconds(30), T0))
+                .isInstanceOf(ThrottledException.class);
+
+        only.close();
+
+        assertThat(secondLease.acquire(scope, 1, Duration.ofSeconds(30), T0).slot()).isZero();
+    }
+
+    @Test
+    void expiredLeaseIsTakenOver() {
+        ConcurrencyLease.Lease crashed = firstLease.acquire(scope, 1, Duration.ofSeconds(30), T0);
+
+        ConcurrencyLease.Lease next = secondLease.acquire(scope, 1, Duration.ofSeconds(30), T0.plusSeconds(31));
+        crashed.close();
+
+        assertThatThrownBy(() -> firstLease.acquire(scope, 1, Duration.ofSeconds(30), T0.plusSeconds(32)))
+                .isInstanceOf(ThrottledException.class);
+        assertThat(next.slot()).isZero();
+    }
+
+    @Test
+    void xeroLimitsStopCallAfterMinuteBudget(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        String table = resources.tableName("LedgerTable");
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        XeroCallLimits first = xeroLimits(dynamoDb, table, clock);
+        XeroCallLimits second = xeroLimits(dynamoDb, table, clock);
+        String tenant = "0c6f0a3e-0000-4000-8000-limits" + SCOPES.incrementAndGet();
+
+        for (int i = 0; i < XeroCallLimits.TENANT_MINUTE_BUDGET; i++) {
+            (i % 2 == 0 ? first : second).enter(tenant).close();
+        }
+
+        assertThatThrownBy(() -> second.enter(tenant))
+                .isInstanceOfSatisfying(ThrottledException.class,
+                        e -> assertThat(e.getMessage()).contains("xero:tenant:" + tenant + ":minute"));
+    }
+
+    @Test
+    void pauseOnlyExtends() {
+        ScopePause pause = new ScopePause(dynamoDb, table);
+        pause.pause(scope, T0.plusSeconds(60));
+        pause.pause(scope, T0.plusSeconds(30));
+
+        assertThatThrownBy(() -> pause.check(scope, T0))
+                .isInstanceOfSatisfying(ThrottledException.class, e -> assertThat(e.delay()).isEqualTo(Duration.ofSeconds(60)));
+        pause.check(scope, T0.plusSeconds(61));
+    }
+
+    private static XeroCallLimits xeroLimits(DynamoDbClient dynamoDb, String table, Clock clock) {
+        return new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table),
+                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock);
+    }
+}

@@ -1,0 +1,503 @@
+package dev.handoff.service;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.handoff.accounting.xero.XeroClient;
+import dev.handoff.config.OnboardingRule;
+import dev.handoff.config.WonStages;
+import dev.handoff.crm.CrmCompany;
+import dev.handoff.crm.CrmContact;
+import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.CrmLineItem;
+import dev.handoff.crm.CrmProperties;
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.domain.PriceBasis;
+import dev.handoff.domain.TaxCategory;
+import dev.handoff.error.ThrottledException;
+import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.HandoffChange;
+import dev.handoff.ledger.HandoffChange.Attribute;
+import dev.handoff.ledger.Ledger;
+import dev.handoff.local.engines.LocalEnginesExtension;
+import dev.handoff.local.engines.ProvisionedResources;
+import dev.handoff.message.DealWonMessage;
+import dev.handoff.message.InvoiceRequestMessage;
+import dev.handoff.message.PaymentEventMessage;
+import dev.handoff.message.QueuePublisher;
+import dev.handoff.testing.EngineTestData;
+import dev.handoff.testing.FakeCrm;
+import dev.handoff.testing.Fixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Failures reported by people running CRM-to-Xero integrations, replayed with their exact values, and the
+ * contact-matching steps around them: the services run on the real ledger
+ * (dynalite) and queues (ElasticMQ) and talk to a WireMock Xero through the real {@link XeroClient}. Each test
+ * works in its own HubSpot portal and Xero tenant, so the shared table's links and indexes do not collide.
+ */
+@ExtendWith(LocalEnginesExtension.class)
+class XeroFieldCasesTest {
+
+    private static final AtomicInteger PORTALS = new AtomicInteger(81_000_000);
+    private static final String API = "/api.xro/2.0";
+    private static final String DEAL_ID = "48000000001";
+    private static final String COMPANY_ID = "hs-company-7001";
+    private static final String EXISTING_CONTACT = "5d1c2b3a-0000-4000-8000-0000000000c9";
+    private static final String INVOICE_ID = "8e2b1c44-0000-4000-8000-000000000001";
+
+    private final String portal = Integer.toString(PORTALS.incrementAndGet());
+    private final String tenant = "0c6f0a3e-0000-4000-8000-0000" + portal;
+    private final HandoffKey key = HandoffKey.hubspot(portal, DEAL_ID);
+    private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T06:00:00Z"), ZoneOffset.UTC);
+    private final FakeCrm crm = new FakeCrm();
+    private final SqsClient sqs;
+    private final ProvisionedResources resources;
+    private final Ledger ledger;
+    private WireMockServer xero;
+    private XeroClient client;
+
+    XeroFieldCasesTest(DynamoDbClient dynamoDb, SqsClient sqs, ProvisionedResources resources) {
+        this.sqs = sqs;
+        this.resources = resources;
+        this.ledger = new Ledger(dynamoDb, resources.tableName("LedgerTable"));
+    }
+
+    @BeforeAll
+    static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        EngineTestData.awaitTable(dynamoDb, resources.tableName("LedgerTable"));
+    }
+
+    @BeforeEach
+    void start() {
+        xero = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        xero.start();
+        client = XeroClient.builder(tenant, () -> "test-only-access-token")
+                .baseUrl(URI.create("http://127.0.0.1:" + xero.port() + API))
+                .requestTimeout(Duration.ofSeconds(5))
+                .build();
+        xero.stubFor(get(urlEqualTo(API + "/TaxRates")).willReturn(okJson(resource("taxrates-za.json"))));
+    }
+
+    @AfterEach
+    void stop() {
+        xero.stop();
+    }
+
+    // Creating the contact would fail because its name is taken; the VAT number finds the existing one.
+    @Test
+    void vatMatchLinksExistingContactWithoutCreate() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        stubNoContactNumberMatch();
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
+                .willReturn(okJson(f5ExistingContact("ACTIVE", "4000000000"))));
+        xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+        assertThat(handoff().customerId()).isEqualTo(EXISTING_CONTACT);
+        assertThat(ledger.findCustomerLink("hubspot", portal, COMPANY_ID, tenant)).contains(EXISTING_CONTACT);
+        xero.verify(postRequestedFor(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT + "?summarizeErrors=false"))
+                .withRequestBody(matchingJsonPath("$.Contacts[0].ContactNumber", equalTo(COMPANY_ID))));
+        xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
+    }
+
+    // Same name, another VAT number: a possible duplicate for finance to merge, never a suffixed new name.
+    @Test
+    void nameMatchWithOtherVatNeedsMergeReview() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        stubNoContactNumberMatch();
+        stubContactSearch("where", okJson("{\"Contacts\":[]}"));
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("searchTerm", equalTo("Example Trading (Pty) Ltd"))
+                .withQueryParam("includeArchived", equalTo("true"))
+                .willReturn(okJson(f5ExistingContact("ACTIVE", "4111111111"))));
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.BLOCKED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff().blockedReason()).contains("CUSTOMER_MERGE").contains("possible duplicate customer");
+        assertThat(ledger.findCustomerLink("hubspot", portal, COMPANY_ID, tenant)).isEmpty();
+        xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
+    }
+
+    // The only match is archived: finance decides between restoring it and a new customer.
+    @Test
+    void archivedOnlyMatchNeedsMergeReview() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        stubNoContactNumberMatch();
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
+                .withQueryParam("includeArchived", equalTo("true"))
+                .willReturn(okJson(f5ExistingContact("ARCHIVED", "4000000000"))));
+
+        customerUpsert().process(dealWon());
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff().blockedReason()).contains("CUSTOMER_MERGE").contains("archived");
+        xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
+    }
+
+    // Finance merged the linked contact into another: the ledger link moves to the surviving contact.
+    @Test
+    void mergedLinkedContactIsRepointed() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        String survivor = "5d1c2b3a-0000-4000-8000-0000000000d9";
+        ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
+        xero.stubFor(get(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactStatus\":\"ARCHIVED\","
+                        + "\"MergedToContactID\":\"" + survivor + "\"}]}")));
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+        assertThat(handoff().customerId()).isEqualTo(survivor);
+        assertThat(ledger.findCustomerLink("hubspot", portal, COMPANY_ID, tenant)).contains(survivor);
+        assertThat(ledger.timeline(key)).anyMatch(event -> event.outcome().equals("re-linked"));
+    }
+
+    // No contact number or VAT match, but the registration number finds the customer.
+    @Test
+    void registrationNumberMatchLinks() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        stubNoContactNumberMatch();
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
+                .willReturn(okJson("{\"Contacts\":[]}")));
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("CompanyNumber==\"2019/123456/07\""))
+                .withQueryParam("includeArchived", equalTo("true"))
+                .willReturn(okJson("{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"Name\":\"Example Trading\","
+                        + "\"CompanyNumber\":\"2019/123456/07\",\"ContactStatus\":\"ACTIVE\"}]}")));
+        xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
+
+        assertThat(customerUpsert().process(dealWon())).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+
+        assertThat(handoff().customerId()).isEqualTo(EXISTING_CONTACT);
+        xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
+    }
+
+    // Only the billing e-mail matches, through searchTerm rather than a where filter built from user text.
+    @Test
+    void emailMatchLinksWithoutWhereFilter() {
+        crm.put(deal(new CrmCompany(COMPANY_ID, "Example Trading", "Example Trading (Pty) Ltd", null, null,
+                "accounts@example-trading.test", Fixtures.ADDRESS), standardLine("10000.00")));
+        stubNoContactNumberMatch();
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("searchTerm", equalTo("Example Trading (Pty) Ltd"))
+                .willReturn(okJson("{\"Contacts\":[]}")));
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("searchTerm", equalTo("accounts@example-trading.test"))
+                .willReturn(okJson("{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"Name\":\"Example Trading CC\","
+                        + "\"EmailAddress\":\"accounts@example-trading.test\",\"ContactStatus\":\"ACTIVE\"}]}")));
+        xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
+
+        assertThat(customerUpsert().process(dealWon())).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+
+        assertThat(handoff().customerId()).isEqualTo(EXISTING_CONTACT);
+        assertThat(xero.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(anyUrl())))
+                .noneMatch(request -> request.getUrl().contains("where=") && request.getUrl().contains("example-trading"));
+    }
+
+    // HTTP 200 with a rejected element is a data error: no link, no invoice, no automatic retry.
+    @Test
+    void rejectedElementInOkResponseBlocks() {
+        crm.put(deal(new CrmCompany(COMPANY_ID, "Test", "Test test (test > test)", null, null,
+                "accounts@example-trading.test", Fixtures.ADDRESS), standardLine("10000.00")));
+        stubNoContactNumberMatch();
+        stubContactSearch("searchTerm", okJson("{\"Contacts\":[]}"));
+        xero.stubFor(put(urlEqualTo(API + "/Contacts?summarizeErrors=false")).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"00000000-0000-0000-0000-000000000000\",\"Name\":\"Test test (test > test)\","
+                        + "\"HasValidationErrors\":true,\n  \"ValidationErrors\":[{\"Message\":\"<validation message>\"}]}]}")));
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.BLOCKED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff().customerId()).isNull();
+        assertThat(ledger.findCustomerLink("hubspot", portal, COMPANY_ID, tenant)).isEmpty();
+        assertThat(crm.dealProperties(DEAL_ID).get(CrmProperties.BLOCKED_REASON)).contains("<validation message>");
+        assertThat(handoff().blockedReason()).doesNotContain("<validation message>");
+        assertThat(ledger.timeline(key)).noneMatch(event -> event.step().equals("invoice"));
+        xero.verify(1, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
+    }
+
+    // A 429 delays the message by Retry-After without failing it; the handoff stays in flight with its key.
+    @Test
+    void rateLimitedCreateThrottlesAndKeepsKey() {
+        crm.put(deal(Fixtures.company(COMPANY_ID), standardLine("10000.00")));
+        customerReady();
+        xero.stubFor(get(urlPathEqualTo(API + "/Invoices")).willReturn(okJson("{\"Invoices\":[]}")));
+        xero.stubFor(put(urlEqualTo(API + "/Invoices?summarizeErrors=false")).willReturn(aResponse().withStatus(429)
+                .withHeader("Retry-After", "37")
+                .withHeader("X-Rate-Limit-Problem", "minute")
+                .withHeader("X-MinLimit-Remaining", "0")
+                .withHeader("X-DayLimit-Remaining", "4210")));
+
+        assertThatThrownBy(() -> invoiceCreation(PriceBasis.EXCLUSIVE).process(new InvoiceRequestMessage(key.value())))
+                .isInstanceOfSatisfying(ThrottledException.class, e -> {
+                    assertThat(e.delay()).isGreaterThanOrEqualTo(Duration.ofSeconds(37));
+                    assertThat(e.getMessage()).contains("minute limit").contains("4210");
+                });
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICE_IN_FLIGHT);
+        assertThat(handoff().invoiceIdempotencyKey()).isEqualTo("hs-" + portal + "-deal-" + DEAL_ID + "-inv-v1");
+    }
+
+    // VAT-inclusive 3 x R99.99; Xero's per-line VAT of 39.12 agrees, so the invoice is kept.
+    @Test
+    void inclusiveTotalsThatAgreeAreInvoiced() {
+        crm.put(deal(Fixtures.company(COMPANY_ID), line("1", "99.99"), line("2", "99.99"), line("3", "99.99")));
+        customerReady();
+        stubInvoiceCreated("Inclusive", "260.85", "39.12", "299.97");
+
+        InvoiceCreationService.Outcome outcome = invoiceCreation(PriceBasis.INCLUSIVE).process(new InvoiceRequestMessage(key.value()));
+
+        assertThat(outcome).isEqualTo(InvoiceCreationService.Outcome.INVOICED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        xero.verify(putRequestedFor(urlPathEqualTo(API + "/Invoices"))
+                .withRequestBody(matchingJsonPath("$.Invoices[0].LineAmountTypes", equalTo("Inclusive"))));
+    }
+
+    // Document-level VAT gives 39.13 against the CRM's per-line 39.12: a tax review with both figures.
+    @Test
+    void inclusiveTaxDifferenceNeedsTaxReview() {
+        crm.put(deal(Fixtures.company(COMPANY_ID), line("1", "99.99"), line("2", "99.99"), line("3", "99.99")));
+        customerReady();
+        stubInvoiceCreated("Inclusive", "260.84", "39.13", "299.97");
+
+        InvoiceCreationService.Outcome outcome = invoiceCreation(PriceBasis.INCLUSIVE).process(new InvoiceRequestMessage(key.value()));
+
+        assertThat(outcome).isEqualTo(InvoiceCreationService.Outcome.BLOCKED);
+        Handoff held = handoff();
+        assertThat(held.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(held.resumeState()).isEqualTo(HandoffState.INVOICED);
+        assertThat(held.invoiceId()).isEqualTo(INVOICE_ID);
+        assertThat(held.blockedReason()).contains("TAX_EXCEPTION").contains("VAT 39.13 against the CRM's 39.12")
+                .contains("total 299.97 against the CRM's 299.97");
+    }
+
+    // VAT-exclusive 3 x R10.03; Xero's 34.60 (VAT 4.51) against the CRM's 34.59 (VAT 4.50).
+    @Test
+    void exclusiveTotalDifferenceNeedsTaxReview() {
+        crm.put(deal(Fixtures.company(COMPANY_ID), line("1", "10.03"), line("2", "10.03"), line("3", "10.03")));
+        customerReady();
+        stubInvoiceCreated("Exclusive", "30.09", "4.51", "34.60");
+
+        InvoiceCreationService.Outcome outcome = invoiceCreation(PriceBasis.EXCLUSIVE).process(new InvoiceRequestMessage(key.value()));
+
+        assertThat(outcome).isEqualTo(InvoiceCreationService.Outcome.BLOCKED);
+        assertThat(handoff().blockedReason()).contains("total 34.60 against the CRM's 34.59")
+                .contains("VAT 4.51 against the CRM's 4.50");
+        assertThat(crm.dealProperties(DEAL_ID).get(CrmProperties.HANDOFF_STATUS)).isEqualTo("BLOCKED");
+        xero.verify(putRequestedFor(urlPathEqualTo(API + "/Invoices"))
+                .withRequestBody(matchingJsonPath("$.Invoices[0].LineAmountTypes", equalTo("Exclusive"))));
+    }
+
+    // The same lines with Xero agreeing on 34.59 are invoiced.
+    @Test
+    void exclusiveTotalsThatAgreeAreInvoiced() {
+        crm.put(deal(Fixtures.company(COMPANY_ID), line("1", "10.03"), line("2", "10.03"), line("3", "10.03")));
+        customerReady();
+        stubInvoiceCreated("Exclusive", "30.09", "4.50", "34.59");
+
+        assertThat(invoiceCreation(PriceBasis.EXCLUSIVE).process(new InvoiceRequestMessage(key.value())))
+                .isEqualTo(InvoiceCreationService.Outcome.INVOICED);
+    }
+
+    // Xero refuses approval once the plan's approved invoices are used up; the reason names the fix.
+    @Test
+    void approvalPlanLimitBlocksWithFix() {
+        crm.put(deal(Fixtures.company(COMPANY_ID), standardLine("10000.00")));
+        customerReady();
+        xero.stubFor(get(urlPathEqualTo(API + "/Invoices")).willReturn(okJson("{\"Invoices\":[]}")));
+        xero.stubFor(put(urlEqualTo(API + "/Invoices?summarizeErrors=false")).willReturn(okJson(
+                "{\"Invoices\":[{\"InvoiceID\":\"00000000-0000-0000-0000-000000000000\",\"HasValidationErrors\":true,"
+                        + "\"ValidationErrors\":[{\"Message\":\"You have reached the limit of invoices you can approve\"}]}]}")));
+
+        InvoiceCreationService.Outcome outcome = invoiceCreation(PriceBasis.EXCLUSIVE).process(new InvoiceRequestMessage(key.value()));
+
+        assertThat(outcome).isEqualTo(InvoiceCreationService.Outcome.BLOCKED);
+        assertThat(handoff().blockedReason()).contains("plan allows no more approved invoices").contains("DRAFT");
+    }
+
+    // Part paid and part credited is PARTIALLY_PAID; the fully-paid rule waits, a 40% rule triggers.
+    @Test
+    void partPaymentWithCreditNoteIsPartiallyPaid() {
+        invoicedForF11();
+        xero.stubFor(get(urlEqualTo(API + "/Invoices/" + INVOICE_ID)).willReturn(okJson(resource("invoice-partly-paid.json"))));
+
+        PaymentStatusSyncService.Outcome outcome = paymentSync(OnboardingRule.parse("PAID"))
+                .process(new PaymentEventMessage(tenant, INVOICE_ID, "2026-03-02T10:00:00Z"));
+
+        assertThat(outcome).isEqualTo(PaymentStatusSyncService.Outcome.SYNCED);
+        assertThat(crm.dealProperties(DEAL_ID))
+                .containsEntry(CrmProperties.INVOICE_STATUS, "PARTIALLY_PAID")
+                .containsEntry(CrmProperties.AMOUNT_PAID, "5000.00")
+                .containsEntry(CrmProperties.AMOUNT_CREDITED, "1500.00")
+                .containsEntry(CrmProperties.AMOUNT_DUE, "5000.00");
+        assertThat(handoff().state()).isEqualTo(HandoffState.PARTIALLY_PAID);
+        xero.verify(0, putRequestedFor(anyUrl()));
+        xero.verify(0, postRequestedFor(anyUrl()));
+
+        assertThat(paymentSync(OnboardingRule.parse("PERCENT_PAID:40"))
+                .process(new PaymentEventMessage(tenant, INVOICE_ID, "2026-03-02T10:01:00Z")))
+                .isEqualTo(PaymentStatusSyncService.Outcome.ONBOARDING_SENT);
+    }
+
+    // A later PAID with nothing due sends the trigger once, however often the event repeats.
+    @Test
+    void laterFullPaymentTriggersOnce() {
+        invoicedForF11();
+        xero.stubFor(get(urlEqualTo(API + "/Invoices/" + INVOICE_ID)).willReturn(okJson(
+                resource("invoice-partly-paid.json")
+                        .replace("\"Status\":\"AUTHORISED\"", "\"Status\":\"PAID\"")
+                        .replace("\"AmountPaid\":5000.00", "\"AmountPaid\":10000.00")
+                        .replace("\"AmountDue\":5000.00", "\"AmountDue\":0.00")
+                        .replace("2026-02-27T21:55:10.123", "2026-03-03T09:00:00.000"))));
+
+        PaymentStatusSyncService sync = paymentSync(OnboardingRule.parse("PAID"));
+        PaymentStatusSyncService.Outcome first = sync.process(new PaymentEventMessage(tenant, INVOICE_ID, "2026-03-03T09:00:00Z"));
+        PaymentStatusSyncService.Outcome repeat = sync.process(new PaymentEventMessage(tenant, INVOICE_ID, "2026-03-03T09:00:00Z"));
+
+        assertThat(first).isEqualTo(PaymentStatusSyncService.Outcome.ONBOARDING_SENT);
+        assertThat(repeat).isEqualTo(PaymentStatusSyncService.Outcome.SYNCED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
+        assertThat(crm.dealProperties(DEAL_ID)).containsEntry(CrmProperties.INVOICE_STATUS, "PAID")
+                .containsEntry(CrmProperties.AMOUNT_DUE, "0.00");
+    }
+
+    private CustomerUpsertService customerUpsert() {
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        return new CustomerUpsertService(ledger, crm, client, new QueuePublisher(sqs), new HandoffBlocker(ledger, writer, clock),
+                WonStages.parse("default:closedwon"), tenant, resources.queueUrl("InvoiceRequestQueue"), clock);
+    }
+
+    private InvoiceCreationService invoiceCreation(PriceBasis basis) {
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, basis, "AUTHORISED", "200",
+                TaxCategory.STANDARD);
+        return new InvoiceCreationService(ledger, crm, client, drafter, writer, new HandoffBlocker(ledger, writer, clock),
+                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock);
+    }
+
+    private PaymentStatusSyncService paymentSync(OnboardingRule rule) {
+        return new PaymentStatusSyncService(ledger, client, new CrmStatusWriter(crm, ledger, clock), new QueuePublisher(sqs),
+                rule, resources.queueUrl("OnboardingQueue"), clock);
+    }
+
+    private Handoff handoff() {
+        return ledger.find(key).orElseThrow();
+    }
+
+    private DealWonMessage dealWon() {
+        return new DealWonMessage(key.value(), portal + ":3000000001", clock.millis());
+    }
+
+    /** Opens the handoff and links the customer, as a finished customer upsert leaves it. */
+    private Handoff customerReady() {
+        Handoff opened = ledger.openHandoff(key, tenant, portal + ":3000000001", clock.instant());
+        return ledger.transition(opened, HandoffState.CUSTOMER_READY, HandoffChange.none()
+                .set(Attribute.CUSTOMER_ID, EXISTING_CONTACT).set(Attribute.TENANT_ID, tenant), clock.instant());
+    }
+
+    /** Invoices the F11 deal (one R10 000 line plus 15% VAT) through the invoice service. */
+    private void invoicedForF11() {
+        crm.put(deal(Fixtures.company(COMPANY_ID), standardLine("10000.00")));
+        customerReady();
+        stubInvoiceCreated("Exclusive", "10000.00", "1500.00", "11500.00");
+        assertThat(invoiceCreation(PriceBasis.EXCLUSIVE).process(new InvoiceRequestMessage(key.value())))
+                .isEqualTo(InvoiceCreationService.Outcome.INVOICED);
+        xero.resetRequests();
+    }
+
+    private void stubNoContactNumberMatch() {
+        xero.stubFor(get(urlPathMatching(API + "/Contacts/.+")).willReturn(aResponse().withStatus(404)
+                .withBody("{\"Title\":\"Not Found\",\"Status\":404}")));
+    }
+
+    private void stubContactSearch(String parameter, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam(parameter, com.github.tomakehurst.wiremock.client.WireMock.matching(".*"))
+                .willReturn(response));
+    }
+
+    private void stubInvoiceCreated(String lineAmountTypes, String subTotal, String totalTax, String total) {
+        xero.stubFor(get(urlPathEqualTo(API + "/Invoices")).willReturn(okJson("{\"Invoices\":[]}")));
+        xero.stubFor(put(urlEqualTo(API + "/Invoices?summarizeErrors=false")).willReturn(okJson(
+                "{\"Invoices\":[{\"Type\":\"ACCREC\",\"InvoiceID\":\"" + INVOICE_ID + "\",\"InvoiceNumber\":\"INV-0001\","
+                        + "\"Reference\":\"HS-" + DEAL_ID + "\",\"Status\":\"AUTHORISED\",\"LineAmountTypes\":\"" + lineAmountTypes + "\","
+                        + "\"CurrencyCode\":\"ZAR\",\"SubTotal\":" + subTotal + ",\"TotalTax\":" + totalTax + ",\"Total\":" + total + ","
+                        + "\"AmountDue\":" + total + ",\"AmountPaid\":0.00,\"AmountCredited\":0.00,"
+                        + "\"UpdatedDateUTC\":\"2026-03-01T06:00:00.000\",\"HasValidationErrors\":false}]}")));
+    }
+
+    private static String f5ExistingContact(String status, String taxNumber) {
+        return "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"Name\":\"Example Trading (Pty) Ltd\","
+                + "\"EmailAddress\":\"info@example-trading.test\",\"ContactNumber\":null,\"TaxNumber\":\"" + taxNumber + "\","
+                + "\"ContactStatus\":\"" + status + "\"}]}";
+    }
+
+    private static CrmCompany f5Company() {
+        return new CrmCompany(COMPANY_ID, "Example Trading", "Example Trading (Pty) Ltd", "4000000000", "2019/123456/07",
+                "accounts@example-trading.test", Fixtures.ADDRESS);
+    }
+
+    private static CrmDeal deal(CrmCompany company, CrmLineItem... lines) {
+        return new CrmDeal(DEAL_ID, "Annual licence", "default", "closedwon", Instant.parse("2026-02-28T22:30:00Z"),
+                null, "ZAR", List.of(company),
+                List.of(new CrmContact("8001", "Thandi", "Example", "thandi@example-trading.test")),
+                List.of(lines), "https://app.hubspot.com/contacts/9999999/record/0-3/" + DEAL_ID);
+    }
+
+    private static CrmLineItem standardLine(String unitPrice) {
+        return new CrmLineItem("9001", "Annual licence", null, BigDecimal.ONE, new BigDecimal(unitPrice), null, null,
+                TaxCategory.STANDARD);
+    }
+
+    private static CrmLineItem line(String id, String unitPrice) {
+        return new CrmLineItem("900" + id, "Spare part " + id, null, BigDecimal.ONE, new BigDecimal(unitPrice), null, null,
+                TaxCategory.STANDARD);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = XeroFieldCasesTest.class.getResourceAsStream("/xero/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
