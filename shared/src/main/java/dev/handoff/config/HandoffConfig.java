@@ -3,6 +3,7 @@ package dev.handoff.config;
 import dev.handoff.domain.PriceBasis;
 import dev.handoff.domain.TaxCategory;
 import dev.handoff.error.ConfigurationException;
+import dev.handoff.review.ReviewPolicy;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.DateTimeException;
@@ -136,6 +137,11 @@ public final class HandoffConfig {
         } catch (NumberFormatException e) {
             throw new ConfigurationException("STANDARD_VAT_RATE '" + value + "' is not a number; use a percentage such as 15.00");
         }
+    }
+
+    /** Thresholds of the review rules. */
+    public ReviewPolicy reviewPolicy() {
+        return ReviewPolicy.southAfricanDefaults();
     }
 
     /** Secrets Manager secret id; empty when secrets come straight from the environment (local stack). */

@@ -12,9 +12,13 @@ import dev.handoff.crm.hubspot.HubSpotSignatureVerifier;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
+import dev.handoff.review.ReviewDecisionService;
+import dev.handoff.review.ReviewRules;
+import dev.handoff.review.ReviewStore;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
 import dev.handoff.service.DealWonIntakeService;
+import dev.handoff.service.FinanceGate;
 import dev.handoff.service.HandoffBlocker;
 import dev.handoff.service.InvoiceCreationService;
 import dev.handoff.service.InvoiceDrafter;
@@ -57,7 +61,12 @@ public final class HandoffComponents {
 
     public CustomerUpsertService customerUpsert() {
         return new CustomerUpsertService(ledger(), crm(), accounting(), queue(), blocker(), config.wonStages(),
-                config.xeroTenantId(), config.invoiceQueueUrl(), clock);
+                config.xeroTenantId(), config.invoiceQueueUrl(), clock, financeGate());
+    }
+
+    public ReviewDecisionService reviewDecisions() {
+        return new ReviewDecisionService(ledger(), reviews(), crmStatus(), queue(), config.dealWonQueueUrl(),
+                config.invoiceQueueUrl(), clock);
     }
 
     public InvoiceCreationService invoiceCreation() {
@@ -83,7 +92,17 @@ public final class HandoffComponents {
     }
 
     private HandoffBlocker blocker() {
-        return new HandoffBlocker(ledger(), crmStatus(), clock);
+        return new HandoffBlocker(ledger(), reviews(), crmStatus(), clock);
+    }
+
+    private ReviewStore reviews() {
+        return new ReviewStore(aws().dynamoDb(), config.ledgerTable());
+    }
+
+    private FinanceGate financeGate() {
+        var rules = new ReviewRules(config.reviewPolicy(), config.priceBasis(), config.standardVatRate(),
+                config.defaultTaxCategory());
+        return new FinanceGate(rules, reviews(), blocker(), crm(), accounting(), ledger());
     }
 
     private AwsClients aws() {

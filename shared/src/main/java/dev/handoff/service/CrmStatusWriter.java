@@ -7,6 +7,8 @@ import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.HandoffChange.Attribute;
 import dev.handoff.ledger.Ledger;
+import dev.handoff.review.ReviewItem;
+import dev.handoff.review.ReviewStatus;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,17 +42,43 @@ public final class CrmStatusWriter {
         if (signature.equals(handoff.crmSyncedStatus())) {
             return handoff;
         }
-        String reason = crmDetail == null || crmDetail.isBlank()
-                ? handoff.blockedReason()
-                : handoff.blockedReason() + " " + crmDetail;
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put(CrmProperties.HANDOFF_STATUS, HandoffState.BLOCKED.name());
-        properties.put(CrmProperties.BLOCKED_REASON, reason);
-        properties.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
-        crm.updateDeal(handoff.key().dealId(), properties);
+        String reason = withDetail(handoff.blockedReason(), crmDetail);
+        writeStatus(handoff, HandoffState.BLOCKED, reason);
         crm.addDealNote(handoff.key().dealId(), "Handoff to accounting is on hold. " + reason
                 + " Once fixed, move the deal to the won stage again to resume.");
         return recordSynced(handoff, signature);
+    }
+
+    /**
+     * Shows sales on the deal that finance is reviewing the handoff: status IN_REVIEW, the reason, and a note
+     * naming the review id. {@code crmDetail} is added on the deal only, as in {@link #writeBlocked}.
+     */
+    public Handoff writeInReview(Handoff handoff, ReviewItem review, String crmDetail) {
+        String signature = "IN_REVIEW|" + review.id();
+        if (signature.equals(handoff.crmSyncedStatus())) {
+            return handoff;
+        }
+        String reason = withDetail(handoff.blockedReason(), crmDetail);
+        writeStatus(handoff, HandoffState.IN_REVIEW, reason);
+        crm.addDealNote(handoff.key().dealId(), "Handoff to accounting is waiting for a finance review (" + review.type()
+                + ", review " + review.id() + "). " + reason + " Finance approves or rejects it; approval resumes the handoff.");
+        return recordSynced(handoff, signature);
+    }
+
+    /**
+     * Records a reviewer's decision on the deal: a note with who decided, when and why, and for a rejection the
+     * status REJECTED. An approval's status follows from the resumed handoff.
+     */
+    public Handoff writeReviewDecision(Handoff handoff, ReviewItem review) {
+        String verb = review.status() == ReviewStatus.APPROVED ? "approved" : "rejected";
+        crm.addDealNote(handoff.key().dealId(), "Finance review " + review.id() + " (" + review.type() + ") was " + verb
+                + " by " + review.decidedBy() + " at " + review.decidedAt() + ": " + review.decisionReason()
+                + (review.status() == ReviewStatus.APPROVED ? " The handoff resumes." : " The handoff is closed."));
+        if (review.status() != ReviewStatus.REJECTED) {
+            return handoff;
+        }
+        writeStatus(handoff, HandoffState.REJECTED, "Rejected in finance review: " + review.decisionReason());
+        return recordSynced(handoff, "REJECTED|" + review.id());
     }
 
     /** Writes the handoff state, invoice number, status and amounts, if they differ from what the deal last received. */
@@ -74,6 +102,18 @@ public final class CrmStatusWriter {
         properties.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
         crm.updateDeal(handoff.key().dealId(), properties);
         return recordSynced(handoff, signature);
+    }
+
+    private void writeStatus(Handoff handoff, HandoffState status, String reason) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(CrmProperties.HANDOFF_STATUS, status.name());
+        properties.put(CrmProperties.BLOCKED_REASON, reason);
+        properties.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
+        crm.updateDeal(handoff.key().dealId(), properties);
+    }
+
+    private static String withDetail(String reason, String crmDetail) {
+        return crmDetail == null || crmDetail.isBlank() ? reason : reason + " " + crmDetail;
     }
 
     private Handoff recordSynced(Handoff handoff, String signature) {

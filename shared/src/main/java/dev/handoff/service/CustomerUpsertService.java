@@ -8,6 +8,8 @@ import dev.handoff.crm.CrmDeal;
 import dev.handoff.crm.CrmLineItem;
 import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
+import dev.handoff.domain.PriceBasis;
+import dev.handoff.domain.TaxCategory;
 import dev.handoff.error.DataException;
 import dev.handoff.error.NotFoundException;
 import dev.handoff.ledger.Handoff;
@@ -17,13 +19,19 @@ import dev.handoff.ledger.Ledger;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
 import dev.handoff.message.QueuePublisher;
+import dev.handoff.review.ReviewPolicy;
+import dev.handoff.review.ReviewRules;
+import dev.handoff.review.ReviewStore;
+import dev.handoff.review.ReviewType;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The contact is matched in this order, so an existing customer is never created twice: the ledger's
  * link, the contact number (the CRM company id), the VAT number, then the exact normalised name. A match
- * that is archived, ambiguous, or carries a different VAT number blocks the handoff for a person to decide.
+ * that is archived, ambiguous, or carries a different VAT number holds the handoff for a CUSTOMER_MERGE review.
+ * The {@link FinanceGate} holds the deal for pricing and tax reviews before the customer step, and for credit
+ * reviews once the customer is linked.
  */
 public final class CustomerUpsertService {
 
@@ -48,10 +58,22 @@ public final class CustomerUpsertService {
     private final String tenantId;
     private final String invoiceQueueUrl;
     private final Clock clock;
+    private final FinanceGate gate;
     private final CustomerMapper mapper = new CustomerMapper();
 
+    /** Applies the review rules with the South African defaults of {@link ReviewPolicy#southAfricanDefaults()}. */
     public CustomerUpsertService(Ledger ledger, CrmClient crm, AccountingClient accounting, QueuePublisher queue,
             HandoffBlocker blocker, WonStages wonStages, String tenantId, String invoiceQueueUrl, Clock clock) {
+        this(ledger, crm, accounting, queue, blocker, wonStages, tenantId, invoiceQueueUrl, clock,
+                new FinanceGate(new ReviewRules(ReviewPolicy.southAfricanDefaults(), PriceBasis.EXCLUSIVE,
+                        new BigDecimal("15.00"), TaxCategory.STANDARD),
+                        new ReviewStore(ledger.dynamoDb(), ledger.tableName()), blocker, crm, accounting, ledger));
+    }
+
+    public CustomerUpsertService(Ledger ledger, CrmClient crm, AccountingClient accounting, QueuePublisher queue,
+            HandoffBlocker blocker, WonStages wonStages, String tenantId, String invoiceQueueUrl, Clock clock,
+            FinanceGate gate) {
+        this.gate = gate;
         this.ledger = ledger;
         this.crm = crm;
         this.accounting = accounting;
@@ -64,7 +86,7 @@ public final class CustomerUpsertService {
     }
 
     /** Outcome of one message, for the handler's summary log. */
-    public enum Outcome { CUSTOMER_READY, BLOCKED, ALREADY_DONE }
+    public enum Outcome { CUSTOMER_READY, BLOCKED, IN_REVIEW, ALREADY_DONE }
 
     public Outcome process(DealWonMessage message) {
         HandoffKey key = HandoffKey.parse(message.handoffKey());
@@ -107,6 +129,9 @@ public final class CustomerUpsertService {
             blockForProblems(handoff, problems);
             return Outcome.BLOCKED;
         }
+        if (gate.holdsDeal(handoff, deal)) {
+            return Outcome.IN_REVIEW;
+        }
 
         Optional<String> contactId;
         try {
@@ -119,14 +144,17 @@ public final class CustomerUpsertService {
             return Outcome.BLOCKED;
         }
         if (contactId.isEmpty()) {
-            return Outcome.BLOCKED;
+            return Outcome.IN_REVIEW;
         }
 
         // Guarded by the version read at the start, so a concurrent worker's change surfaces as a stale write.
-        ledger.transition(handoff, HandoffState.CUSTOMER_READY,
+        Handoff ready = ledger.transition(handoff, HandoffState.CUSTOMER_READY,
                 HandoffChange.none().set(Attribute.CUSTOMER_ID, contactId.get()).set(Attribute.TENANT_ID, tenantId)
                         .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE),
                 now());
+        if (gate.holdsCredit(ready, deal, contactId.get())) {
+            return Outcome.IN_REVIEW;
+        }
         requestInvoice(key);
         return Outcome.CUSTOMER_READY;
     }
@@ -150,7 +178,7 @@ public final class CustomerUpsertService {
 
         Optional<AccountingContact> byNumber = accounting.findContactByNumber(companyId);
         if (byNumber.isPresent() && byNumber.get().isArchived()) {
-            return blockForMatch(handoff, "The accounting contact with this company's contact number is archived; "
+            return holdForMatch(handoff, customer, List.of(byNumber.get()), "The accounting contact with this company's contact number is archived; "
                     + "finance must restore it or confirm a new customer.");
         }
         if (byNumber.isPresent()) {
@@ -164,11 +192,11 @@ public final class CustomerUpsertService {
                 return adopt(key, companyId, active.get(0), "VAT number");
             }
             if (active.size() > 1) {
-                return blockForMatch(handoff, "More than one accounting contact has this company's VAT number; "
+                return holdForMatch(handoff, customer, active, "More than one accounting contact has this company's VAT number; "
                         + "finance must merge them or link the right one.");
             }
             if (!byVat.isEmpty()) {
-                return blockForMatch(handoff, "The only accounting contact with this VAT number is archived; "
+                return holdForMatch(handoff, customer, byVat, "The only accounting contact with this VAT number is archived; "
                         + "finance must restore it or confirm a new customer.");
             }
         }
@@ -180,16 +208,20 @@ public final class CustomerUpsertService {
                 return adopt(key, companyId, active.get(0), "name");
             }
             if (active.isEmpty()) {
-                return blockForMatch(handoff, "The only accounting contact with this name is archived; "
+                return holdForMatch(handoff, customer, byName, "The only accounting contact with this name is archived; "
                         + "finance must restore it or confirm a new customer.");
             }
-            return blockForMatch(handoff, "An accounting contact with this name exists with another VAT number "
+            return holdForMatch(handoff, customer, byName, "An accounting contact with this name exists with another VAT number "
                     + "or more than once (possible duplicate customer); finance must decide whether to merge.");
         }
 
+        return createContact(key, customer);
+    }
+
+    private Optional<String> createContact(HandoffKey key, FinanceCustomer customer) {
         AccountingContact created = accounting.createContact(customer.toContactRequest());
         ledger.appendEvent(key, "customer", "created", "contact " + created.contactId(), now());
-        return link(key, companyId, created, "created");
+        return link(key, customer.crmCompanyId(), created, "created");
     }
 
     private static boolean sameOrMissingVat(AccountingContact contact, FinanceCustomer customer) {
@@ -211,9 +243,25 @@ public final class CustomerUpsertService {
         return Optional.of(contact.contactId());
     }
 
-    private Optional<String> blockForMatch(Handoff handoff, String reason) {
+    /**
+     * Holds an archived-only or ambiguous match for a CUSTOMER_MERGE review. Once finance approved that review,
+     * the match is taken as confirmed to be a different customer, so a new contact is created. Finance can
+     * instead merge or restore the contact in accounting before approving, and the match then resolves.
+     */
+    private Optional<String> holdForMatch(Handoff handoff, FinanceCustomer customer, List<AccountingContact> matches,
+            String reason) {
+        if (gate.isApproved(handoff.key(), ReviewType.CUSTOMER_MERGE, reason)) {
+            ledger.appendEvent(handoff.key(), "customer", "new customer confirmed", "by an approved review", now());
+            return createContact(handoff.key(), customer);
+        }
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("companyId", customer.crmCompanyId());
+        facts.put("companyName", customer.legalName());
+        facts.put("matchedContacts", matches.stream()
+                .map(contact -> contact.contactId() + " (" + contact.status() + ", " + contact.name() + ")")
+                .collect(Collectors.joining("; ")));
         Handoff current = ledger.find(handoff.key()).orElse(handoff);
-        blocker.block(current, HandoffState.RECEIVED, List.of("company"), reason);
+        blocker.holdForReview(current, HandoffState.RECEIVED, ReviewType.CUSTOMER_MERGE, List.of("company"), reason, facts, "");
         return Optional.empty();
     }
 
