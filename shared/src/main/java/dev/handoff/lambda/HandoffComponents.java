@@ -13,6 +13,7 @@ import dev.handoff.ledger.Ledger;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
 import dev.handoff.review.ReviewDecisionService;
+import dev.handoff.review.ReviewOpsService;
 import dev.handoff.review.ReviewRules;
 import dev.handoff.review.ReviewStore;
 import dev.handoff.service.CrmStatusWriter;
@@ -64,9 +65,10 @@ public final class HandoffComponents {
                 config.xeroTenantId(), config.invoiceQueueUrl(), clock, financeGate());
     }
 
-    public ReviewDecisionService reviewDecisions() {
-        return new ReviewDecisionService(ledger(), reviews(), crmStatus(), queue(), config.dealWonQueueUrl(),
+    public ReviewOpsService reviewOps() {
+        var decisions = new ReviewDecisionService(ledger(), reviews(), crmStatus(), queue(), config.dealWonQueueUrl(),
                 config.invoiceQueueUrl(), clock);
+        return new ReviewOpsService(decisions, clock);
     }
 
     public InvoiceCreationService invoiceCreation() {

@@ -32,7 +32,7 @@ class SamTemplateTest {
 
     @Test
     void functionsAndHandlersAreRead() {
-        assertThat(TEMPLATE.functions()).hasSize(5);
+        assertThat(TEMPLATE.functions()).hasSize(6);
         assertThat(TEMPLATE.function("DealWonWebhookFunction").handler())
                 .isEqualTo("dev.handoff.function.dealwon.DealWonWebhookHandler::handleRequest");
         assertThat(TEMPLATE.function("InvoiceCreationFunction").handler())
@@ -55,6 +55,10 @@ class SamTemplateTest {
         assertThat(TEMPLATE.function("PaymentStatusCallbackFunction").httpApiEvents())
                 .extracting(HttpApiEvent::routeKey)
                 .containsExactly("POST /webhooks/xero");
+        assertThat(TEMPLATE.function("ReviewOpsFunction").httpApiEvents())
+                .extracting(HttpApiEvent::routeKey)
+                .containsExactly("GET /ops/reviews", "GET /ops/reviews/item", "POST /ops/reviews/approve",
+                        "POST /ops/reviews/reject");
     }
 
     @Test
