@@ -19,6 +19,7 @@ import dev.handoff.review.ReviewStore;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
 import dev.handoff.service.DealWonIntakeService;
+import dev.handoff.service.DisputeCheck;
 import dev.handoff.service.FinanceGate;
 import dev.handoff.service.HandoffBlocker;
 import dev.handoff.service.InvoiceCreationService;
@@ -27,6 +28,7 @@ import dev.handoff.service.PaymentCallbackService;
 import dev.handoff.service.PaymentStatusSyncService;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds each function's service from its environment, once per function instance. Every collaborator is
@@ -86,7 +88,7 @@ public final class HandoffComponents {
 
     public PaymentStatusSyncService paymentStatusSync() {
         return new PaymentStatusSyncService(ledger(), accounting(), crmStatus(), queue(), config.onboardingRule(),
-                config.onboardingQueueUrl(), clock);
+                config.onboardingQueueUrl(), clock, Optional.of(new DisputeCheck(crm(), config.wonStages(), blocker())));
     }
 
     private CrmStatusWriter crmStatus() {

@@ -82,6 +82,11 @@ public final class LocalHandoff implements AutoCloseable {
         }
     }
 
+    /** Returns the local API Gateway's base URL, where the ops routes under /ops/reviews are served. */
+    public URI apiBaseUrl() {
+        return apiBaseUrl;
+    }
+
     public URI hubSpotWebhookUrl() {
         return apiBaseUrl.resolve(LocalSettings.HUBSPOT_WEBHOOK_PATH);
     }

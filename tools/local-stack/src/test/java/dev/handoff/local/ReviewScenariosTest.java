@@ -1,0 +1,154 @@
+package dev.handoff.local;
+
+import static dev.handoff.local.LocalHandoffFixtures.QUIESCENCE_TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.handoff.crm.CrmProperties;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.local.reviews.ReviewsApi;
+import dev.handoff.local.scenario.DemoScenarios;
+import dev.handoff.local.scenario.ReviewScenario;
+import dev.handoff.local.scenario.ReviewScenarios;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The five review scenarios of {@code ./handoff demo --scenario NAME} on one local stack: each ends with one
+ * pending review and, where the rule holds the invoice back, no invoice; approving through the ops route
+ * completes the handoff with exactly one invoice. Each scenario uses its own deal.
+ */
+class ReviewScenariosTest {
+
+    private static LocalHandoff local;
+    private static ReviewsApi api;
+
+    @BeforeAll
+    static void startLocalHandoff() {
+        local = LocalHandoffFixtures.startLocalHandoff();
+        api = new ReviewsApi(local.apiBaseUrl(), Optional.empty());
+    }
+
+    @AfterAll
+    static void stopLocalHandoff() {
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    static Stream<ReviewScenario> scenarios() {
+        return Stream.of(ReviewScenarios.pricingOverride(), ReviewScenarios.creditDecision(), ReviewScenarios.taxException(),
+                ReviewScenarios.customerMerge(), ReviewScenarios.commercialDispute());
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void scenarioHoldsThenApprovalCompletes(ReviewScenario scenario) throws Exception {
+        ReviewScenario.Outcome outcome = scenario.run(local, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+        assertThat(outcome.pendingReviews()).isEqualTo(1);
+        assertThat(outcome.reviewType()).isEqualTo(scenario.type().name());
+        assertThat(outcome.invoiceHeldBack()).isTrue();
+        assertThat(outcome.approvalStatus()).isEqualTo(200);
+        assertThat(outcome.invoicesAfterApproval()).isEqualTo(1);
+        assertThat(outcome.pendingAfterApproval()).isZero();
+        assertThat(outcome.completed()).isTrue();
+        assertThat(local.hubspot().notesFor(scenario.dealId()))
+                .anyMatch(note -> note.body().contains("approved by local:demo"));
+    }
+
+    @Test
+    void everyReviewTypeHasScenario() {
+        assertThat(DemoScenarios.all()).extracting(scenario -> scenario.name())
+                .contains("pricing-override", "credit-decision", "tax-exception", "customer-merge", "commercial-dispute");
+    }
+
+    @Test
+    void rejectionClosesHandoffWithoutInvoice() throws Exception {
+        String dealId = "48000000511";
+        String reviewId = holdForTaxReview(dealId, "Namaqua Solar (Pty) Ltd", "zero_rated_export");
+
+        ReviewsApi.Reply rejected = api.reject(reviewId, "customer address is in South Africa, not an export", "demo");
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
+
+        assertThat(rejected.status()).isEqualTo(200);
+        assertThat(rejected.body().path("review").path("decidedBy").asText()).isEqualTo("local:demo");
+        assertThat(LocalHandoffFixtures.handoff(local, dealId).state()).isEqualTo(HandoffState.REJECTED);
+        assertThat(LocalHandoffFixtures.invoicesForDeal(local, dealId)).isEmpty();
+        assertThat(local.hubspot().dealProperties(dealId).get(CrmProperties.HANDOFF_STATUS)).isEqualTo("REJECTED");
+    }
+
+    @Test
+    void decidingTwiceIsConflict() throws Exception {
+        String dealId = "48000000512";
+        String reviewId = holdForTaxReview(dealId, "Tankwa Tours (Pty) Ltd", "exempt");
+
+        assertThat(api.approve(reviewId, "exempt supply", "demo").status()).isEqualTo(200);
+        assertThat(api.approve(reviewId, "exempt supply", "demo").status()).isEqualTo(409);
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
+        assertThat(LocalHandoffFixtures.invoicesForDeal(local, dealId)).hasSize(1);
+    }
+
+    @Test
+    void malformedDecisionIsClientError() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(local.apiBaseUrl() + "/ops/reviews/approve"))
+                .POST(HttpRequest.BodyPublishers.ofString("{not json")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("not valid JSON");
+    }
+
+    @Test
+    void decisionWithoutReviewerIsClientError() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(local.apiBaseUrl() + "/ops/reviews/approve"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"hubspot:9999999:1/1\",\"reason\":\"ok\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("reviewer is missing");
+    }
+
+    @Test
+    void unknownReviewTypeIsClientError() throws Exception {
+        assertThat(api.list("PENDING", "NOT_A_TYPE", null).status()).isEqualTo(400);
+    }
+
+    /** Wins a made-up deal whose one line has the given tax category, and returns the pending review's id. */
+    private static String holdForTaxReview(String dealId, String companyName, String taxCategory) throws Exception {
+        LocalHandoffFixtures.seedReadyDeal(local.hubspot(), dealId, companyName, "accounts@" + dealId + ".example.test",
+                "41" + dealId.substring(dealId.length() - 8));
+        local.hubspot().putLineItem(LocalHandoffFixtures.lineItemIdFor(dealId), Map.of(
+                "name", "Service", "quantity", "1", "price", "900.00", "handoff_tax_category", taxCategory));
+        long eventId = 3_000_000_000L + Long.parseLong(dealId.substring(dealId.length() - 4));
+        LocalHandoffFixtures.sendWebhook(local, LocalHandoffFixtures.webhookSender(), LocalHandoffFixtures.wonEventBody(eventId, dealId, 0));
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
+        return pendingId(dealId);
+    }
+
+    private static String pendingId(String dealId) throws Exception {
+        List<JsonNode> pending = new java.util.ArrayList<>();
+        api.list("PENDING", null, null).body().path("reviews").forEach(item -> {
+            if (item.path("handoffKey").asText().endsWith(":" + dealId)) {
+                pending.add(item);
+            }
+        });
+        assertThat(pending).hasSize(1);
+        return pending.get(0).path("id").asText();
+    }
+}
