@@ -214,8 +214,7 @@ public final class ReviewRules {
     }
 
     private static Map<String, String> lineFacts(CrmLineItem item, CrmDeal deal, BigDecimal catalogue) {
-        Map<String, String> facts = new LinkedHashMap<>();
-        facts.put("dealId", deal.id());
+        Map<String, String> facts = companyFacts(deal, Map.of());
         facts.put("lineItemId", item.id());
         putIfPresent(facts, "lineName", item.name());
         putIfPresent(facts, "quantity", item.quantity() == null ? null : plain(item.quantity()));

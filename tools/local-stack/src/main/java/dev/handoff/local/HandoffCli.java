@@ -1,6 +1,7 @@
 package dev.handoff.local;
 
 import dev.handoff.local.engines.RepositoryRoot;
+import dev.handoff.local.reviews.ReviewsCommand;
 import dev.handoff.local.scenario.DemoScenario;
 import dev.handoff.local.scenario.DemoScenarios;
 import dev.handoff.simulator.hubspot.WebhookSender;
@@ -39,6 +40,7 @@ public final class HandoffCli {
             case "demo" -> demo(arguments, results);
             case "serve" -> serve(arguments, results);
             case "send-webhook" -> sendWebhook(arguments, results);
+            case "reviews" -> reviews(arguments, results);
             default -> usage(System.err);
         };
         System.exit(exitCode);
@@ -80,6 +82,19 @@ public final class HandoffCli {
                 results.println(summary.completed() ? "The story completed." : "The story did NOT complete; see the timeline above.");
             }
             return summary.completed() ? 0 : 1;
+        }
+    }
+
+    private static int reviews(List<String> arguments, PrintStream results) throws Exception {
+        try {
+            return new ReviewsCommand(System.getenv(), results, System.err).run(arguments);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("handoff reviews: the ops API could not be reached (" + e.getMessage()
+                    + "); start ./handoff serve, or pass a deployed stack's OpsApiUrl with --api");
+            return 1;
         }
     }
 
@@ -155,7 +170,8 @@ public final class HandoffCli {
     }
 
     private static int usage(PrintStream out) {
-        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | test");
+        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL]"
+                + " | reviews list|show|approve|reject | test");
         return 2;
     }
 }

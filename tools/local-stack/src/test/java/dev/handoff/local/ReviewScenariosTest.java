@@ -104,6 +104,40 @@ class ReviewScenariosTest {
     }
 
     @Test
+    void cliListsShowsAndApprovesReview() throws Exception {
+        String dealId = "48000000513";
+        String reviewId = holdForTaxReview(dealId, "Cederberg Rooibos (Pty) Ltd", "zero_rated");
+        String api = local.apiBaseUrl().toString();
+
+        ByteArrayOutputStream listed = new ByteArrayOutputStream();
+        int listExit = cli(listed).run(List.of("list", "--type", "TAX_EXCEPTION", "--api", api));
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        int showExit = cli(shown).run(List.of("show", reviewId, "--api", api));
+        int approveExit = cli(new ByteArrayOutputStream()).run(List.of("approve", reviewId, "--reason", "zero-rated supply confirmed",
+                "--reviewer", "thandi", "--api", api));
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
+
+        assertThat(listExit).isZero();
+        assertThat(listed.toString(StandardCharsets.UTF_8)).contains(reviewId).contains("TAX_EXCEPTION");
+        assertThat(showExit).isZero();
+        assertThat(shown.toString(StandardCharsets.UTF_8)).contains("\"companyName\" : \"Cederberg Rooibos (Pty) Ltd\"");
+        assertThat(approveExit).isZero();
+        assertThat(api().show(reviewId).body().path("review").path("decidedBy").asText()).isEqualTo("local:thandi");
+        assertThat(LocalHandoffFixtures.invoicesForDeal(local, dealId)).hasSize(1);
+    }
+
+    @Test
+    void cliDecisionWithoutReasonIsUsageError() throws Exception {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int exit = new dev.handoff.local.reviews.ReviewsCommand(Map.of(), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(errors, true, StandardCharsets.UTF_8))
+                .run(List.of("reject", "hubspot:9999999:1/1", "--api", local.apiBaseUrl().toString()));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--reason is required");
+    }
+
+    @Test
     void malformedDecisionIsClientError() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(local.apiBaseUrl() + "/ops/reviews/approve"))
@@ -127,6 +161,15 @@ class ReviewScenariosTest {
     @Test
     void unknownReviewTypeIsClientError() throws Exception {
         assertThat(api.list("PENDING", "NOT_A_TYPE", null).status()).isEqualTo(400);
+    }
+
+    private static ReviewsApi api() {
+        return api;
+    }
+
+    private static dev.handoff.local.reviews.ReviewsCommand cli(ByteArrayOutputStream out) {
+        return new dev.handoff.local.reviews.ReviewsCommand(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     }
 
     /** Wins a made-up deal whose one line has the given tax category, and returns the pending review's id. */
