@@ -4,6 +4,8 @@ import static dev.handoff.local.LocalHandoffFixtures.QUIESCENCE_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.crm.CrmProperties;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.local.reviews.ReviewsApi;
@@ -135,6 +137,28 @@ class ReviewScenariosTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--reason is required");
+    }
+
+    @Test
+    void overdueXeroCustomerWaitsForCreditDecision() throws Exception {
+        String dealId = "48000000514";
+        LocalHandoffFixtures.seedReadyDeal(local.hubspot(), dealId, "Overberg Grain (Pty) Ltd", "accounts@overberg-grain.example.test",
+                "4100000514");
+        ObjectNode existing = new ObjectMapper().createObjectNode();
+        existing.put("Name", "Overberg Grain (Pty) Ltd");
+        existing.put("ContactNumber", LocalHandoffFixtures.companyIdFor(dealId));
+        existing.putObject("Balances").putObject("AccountsReceivable").put("Outstanding", 12000.00).put("Overdue", 4500.00);
+        local.xero().seedContact(LocalSettings.TENANT_ID, existing);
+
+        LocalHandoffFixtures.sendWebhook(local, LocalHandoffFixtures.webhookSender(),
+                LocalHandoffFixtures.wonEventBody(3000000514L, dealId, 0));
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
+
+        JsonNode review = api.show(pendingId(dealId)).body().path("review");
+        assertThat(review.path("type").asText()).isEqualTo("CREDIT_DECISION");
+        assertThat(review.path("reason").asText()).contains("4500.00 overdue");
+        assertThat(review.path("resumeState").asText()).isEqualTo("CUSTOMER_READY");
+        assertThat(LocalHandoffFixtures.invoicesForDeal(local, dealId)).isEmpty();
     }
 
     @Test
