@@ -48,6 +48,8 @@ public final class HandoffComponents {
 
     public HandoffComponents(Map<String, String> environment, String functionName, Clock clock) {
         this.config = new HandoffConfig(environment);
+        // Loads and validates the configuration file now, so a wrong file stops the function at start.
+        this.config.file();
         this.functionName = functionName;
         this.clock = clock;
     }
