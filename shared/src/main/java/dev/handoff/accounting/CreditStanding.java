@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
- * What the accounting system reports about a customer's account: the amount outstanding on sales invoices, the
- * part of it that is overdue, and the customer's credit limit where the system keeps one.
+ * A customer's account as the accounting system reports it: the amount outstanding on sales invoices, the part
+ * of it that is overdue, and the customer's credit limit where the system keeps one.
  */
 public record CreditStanding(BigDecimal outstanding, BigDecimal overdue, Optional<BigDecimal> creditLimit) {
 

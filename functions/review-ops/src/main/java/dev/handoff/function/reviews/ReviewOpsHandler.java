@@ -40,10 +40,6 @@ public final class ReviewOpsHandler implements RequestHandler<APIGatewayV2HTTPEv
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         var requestContext = event.getRequestContext();
         String method = requestContext != null && requestContext.getHttp() != null ? requestContext.getHttp().getMethod() : "GET";
-        Optional<String> caller = Optional.ofNullable(requestContext)
-                .map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
-                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getIam)
-                .map(APIGatewayV2HTTPEvent.RequestContext.IAM::getUserArn);
         String body = event.getBody() == null ? "" : event.getBody();
         if (event.getIsBase64Encoded()) {
             try {
@@ -53,7 +49,16 @@ public final class ReviewOpsHandler implements RequestHandler<APIGatewayV2HTTPEv
                         "Request body is marked base64 but is not valid base64"));
             }
         }
-        OpsRequest request = new OpsRequest(method, event.getRawPath(), event.getQueryStringParameters(), body, caller);
+        OpsRequest request = new OpsRequest(method, event.getRawPath(), event.getQueryStringParameters(), body, callerArn(event));
         return HttpEvents.toResponse(service.handle(request));
+    }
+
+    /** Returns the IAM user ARN that API Gateway's IAM authoriser put in the request context, if any. */
+    static Optional<String> callerArn(APIGatewayV2HTTPEvent event) {
+        return Optional.ofNullable(event.getRequestContext())
+                .map(APIGatewayV2HTTPEvent.RequestContext::getAuthorizer)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer::getIam)
+                .map(APIGatewayV2HTTPEvent.RequestContext.IAM::getUserArn)
+                .filter(arn -> !arn.isBlank());
     }
 }

@@ -89,7 +89,7 @@ public final class ReviewScenario implements DemoScenario {
         }
     }
 
-    /** What the scenario saw before and after the approval. */
+    /** Counts and states the scenario observed before and after the approval. */
     public record Outcome(String scenario, String reviewType, String reviewId, int pendingReviews, int invoicesBeforeApproval,
             boolean invoiceHeldBack, int approvalStatus, String stateAfterApproval, int invoicesAfterApproval,
             int pendingAfterApproval, boolean completed) {

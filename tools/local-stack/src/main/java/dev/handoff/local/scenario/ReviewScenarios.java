@@ -26,7 +26,7 @@ public final class ReviewScenarios {
         return List.of(pricingOverride(), creditDecision(), taxException(), customerMerge(), commercialDispute());
     }
 
-    /** A line discounted by 25%, above the 15% maximum. */
+    /** Returns the scenario of a line discounted by 25%, above the 15% maximum. */
     public static ReviewScenario pricingOverride() {
         return new ReviewScenario("pricing-override", "a 25% line discount, above the 15% maximum, waits for a pricing review",
                 ReviewType.PRICING_OVERRIDE, "48000000501",
@@ -34,7 +34,7 @@ public final class ReviewScenarios {
                 ReviewScenarios::win, true, HandoffState.INVOICED);
     }
 
-    /** A new customer's first invoice of R55,200.00 including VAT, above the R50,000.00 limit. */
+    /** Returns the scenario of a new customer's first invoice of R55,200.00 including VAT, above the R50,000.00 limit. */
     public static ReviewScenario creditDecision() {
         return new ReviewScenario("credit-decision", "a new customer's first invoice above R50,000 waits for a credit decision",
                 ReviewType.CREDIT_DECISION, "48000000502",
@@ -43,7 +43,7 @@ public final class ReviewScenarios {
                 ReviewScenarios::win, true, HandoffState.INVOICED);
     }
 
-    /** A zero-rated line, which finance must confirm qualifies. */
+    /** Returns the scenario of a zero-rated line, which finance must confirm qualifies. */
     public static ReviewScenario taxException() {
         return new ReviewScenario("tax-exception", "a zero-rated line waits for a tax review",
                 ReviewType.TAX_EXCEPTION, "48000000503",
@@ -52,7 +52,7 @@ public final class ReviewScenarios {
                 ReviewScenarios::win, true, HandoffState.INVOICED);
     }
 
-    /** The only Xero contact with the company's contact number is archived. */
+    /** Returns the scenario where the only Xero contact with the company's contact number is archived. */
     public static ReviewScenario customerMerge() {
         return new ReviewScenario("customer-merge", "an archived-only Xero contact match waits for a customer review",
                 ReviewType.CUSTOMER_MERGE, "48000000504",
@@ -67,7 +67,7 @@ public final class ReviewScenarios {
                 ReviewScenarios::win, true, HandoffState.INVOICED);
     }
 
-    /** The invoice is voided in Xero while the deal is still won; approving accepts the void. */
+    /** Returns the scenario where the invoice is voided in Xero while the deal is still won; approval accepts the void. */
     public static ReviewScenario commercialDispute() {
         return new ReviewScenario("commercial-dispute", "an invoice voided in Xero while the deal is still won waits for a dispute review",
                 ReviewType.COMMERCIAL_DISPUTE, "48000000505",
@@ -95,7 +95,8 @@ public final class ReviewScenarios {
         var response = new WebhookSender(LocalSettings.HUBSPOT_CLIENT_SECRET, Clock.systemUTC())
                 .send(local.hubSpotWebhookUrl(), local.hubSpotWebhookUrl().toString(), body);
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("The HubSpot webhook was answered with HTTP " + response.statusCode());
+            throw new IllegalStateException("The local API Gateway returned HTTP " + response.statusCode()
+                    + " for the HubSpot webhook; see the log above");
         }
     }
 
