@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.handoff.accounting.AccountingContact;
+import dev.handoff.accounting.AccountingInvoice;
 import dev.handoff.accounting.CreditStanding;
+import dev.handoff.config.OnboardingRule;
 import dev.handoff.config.WonStages;
 import dev.handoff.crm.CrmCompany;
 import dev.handoff.crm.CrmDeal;
@@ -21,13 +23,16 @@ import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
 import dev.handoff.message.Json;
+import dev.handoff.message.PaymentEventMessage;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
+import dev.handoff.service.DisputeCheck;
 import dev.handoff.service.FinanceGate;
 import dev.handoff.service.HandoffBlocker;
 import dev.handoff.service.InvoiceCreationService;
 import dev.handoff.service.InvoiceDrafter;
+import dev.handoff.service.PaymentStatusSyncService;
 import dev.handoff.testing.EngineTestData;
 import dev.handoff.testing.FakeAccounting;
 import dev.handoff.testing.FakeCrm;
@@ -272,6 +277,42 @@ class ReviewFlowTest {
     }
 
     @Test
+    void voidWhileDealWonHoldsForDispute() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        String invoiceId = voidInvoice();
+
+        PaymentStatusSyncService.Outcome outcome = paymentSync().process(new PaymentEventMessage(Fixtures.TENANT_ID, invoiceId, ""));
+
+        assertThat(outcome).isEqualTo(PaymentStatusSyncService.Outcome.IN_REVIEW);
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(pendingReviews()).singleElement().extracting(ReviewItem::type).isEqualTo(ReviewType.COMMERCIAL_DISPUTE);
+
+        decisions().approve(pendingReviews().get(0).id(), REVIEWER, "customer cancelled; credit agreed");
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.VOIDED);
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "VOIDED");
+    }
+
+    @Test
+    void voidAfterDealLeftWonIsRecorded() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        String invoiceId = voidInvoice();
+        CrmDeal lost = crm.readDeal(dealId);
+        crm.put(new CrmDeal(lost.id(), lost.name(), lost.pipeline(), "closedlost", lost.closeDate(), lost.amount(), lost.currency(),
+                lost.companies(), lost.contacts(), lost.lineItems(), lost.recordUrl()));
+
+        PaymentStatusSyncService.Outcome outcome = paymentSync().process(new PaymentEventMessage(Fixtures.TENANT_ID, invoiceId, ""));
+
+        assertThat(outcome).isEqualTo(PaymentStatusSyncService.Outcome.SYNCED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.VOIDED);
+        assertThat(pendingReviews()).isEmpty();
+    }
+
+    @Test
     void decisionWithoutReasonIsRejected() {
         crm.put(deal(TaxCategory.EXEMPT, "4000000000", "1000.00"));
         runCustomerUpsert();
@@ -342,6 +383,23 @@ class ReviewFlowTest {
     private ReviewDecisionService decisions() {
         return new ReviewDecisionService(ledger, reviews, new CrmStatusWriter(crm, ledger, clock), new QueuePublisher(sqs),
                 resources.queueUrl("DealWonQueue"), resources.queueUrl("InvoiceRequestQueue"), clock);
+    }
+
+    private PaymentStatusSyncService paymentSync() {
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        DisputeCheck disputes = new DisputeCheck(crm, WonStages.parse("default:closedwon"),
+                new HandoffBlocker(ledger, reviews, writer, clock));
+        return new PaymentStatusSyncService(ledger, accounting, writer, new QueuePublisher(sqs), OnboardingRule.fullyPaid(),
+                resources.queueUrl("OnboardingQueue"), clock, Optional.of(disputes));
+    }
+
+    /** Voids the deal's invoice in the fake accounting system, as a person would in Xero, and returns its id. */
+    private String voidInvoice() {
+        AccountingInvoice invoice = accounting.invoices.get(0);
+        accounting.invoices.set(0, new AccountingInvoice(invoice.invoiceId(), invoice.invoiceNumber(), invoice.reference(),
+                "VOIDED", invoice.currencyCode(), invoice.subTotal(), invoice.totalTax(), invoice.total(),
+                BigDecimal.ZERO.setScale(2), invoice.amountPaid(), invoice.amountCredited(), Instant.now()));
+        return invoice.invoiceId();
     }
 
     private List<ReviewItem> pendingReviews() {
