@@ -92,7 +92,8 @@ public final class HandoffCli {
             System.err.println(e.getMessage());
             return 2;
         } catch (IOException e) {
-            System.err.println("handoff reviews: the ops API could not be reached (" + e.getMessage()
+            String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            System.err.println("handoff reviews: the ops API could not be reached (" + cause
                     + "); start ./handoff serve, or pass a deployed stack's OpsApiUrl with --api");
             return 1;
         }
@@ -119,6 +120,7 @@ public final class HandoffCli {
             out.println("Handoff local stack is up (Ctrl-C stops it).");
             out.println("  HubSpot webhooks: POST " + local.hubSpotWebhookUrl());
             out.println("  Xero webhooks:    POST " + local.xeroWebhookUrl());
+            out.println("  Review ops API:   " + local.apiBaseUrl() + "/ops/reviews (no IAM check locally; ./handoff reviews list)");
             out.println("  HubSpot simulator: " + local.hubspot().baseUrl() + " (bearer " + LocalSettings.HUBSPOT_ACCESS_TOKEN + ")");
             out.println("  Xero simulator:    " + local.xero().baseUrl() + " (bearer " + LocalSettings.XERO_ACCESS_TOKEN
                     + ", xero-tenant-id " + LocalSettings.TENANT_ID + ")");
