@@ -75,6 +75,18 @@ public final class ReviewDecisionService {
      * @throws ReviewAlreadyDecidedException if the review was decided before
      */
     public ReviewItem approve(String reviewId, String reviewer, String reason) {
+        ReviewItem earlier = show(reviewId);
+        if (earlier.status() == ReviewStatus.APPROVED && resumeMayBeMissing(earlier)) {
+            // The approval was stored but the resume may have failed (a queue or ledger error): finish it now.
+            // Sending the resume message again is harmless, because the services check the ledger first.
+            Handoff handoff = handoff(earlier.handoffKey());
+            if (handoff.state() == HandoffState.IN_REVIEW) {
+                resume(handoff, earlier);
+            } else {
+                sendResumeMessage(handoff.key(), handoff.state(), earlier);
+            }
+            return earlier;
+        }
         ReviewItem decided = decide(reviewId, ReviewStatus.APPROVED, reviewer, reason);
         HandoffKey key = decided.handoffKey();
         Handoff handoff = crmStatus.writeReviewDecision(handoff(key), decided);
@@ -108,6 +120,20 @@ public final class ReviewDecisionService {
         return decided;
     }
 
+    /**
+     * Returns true when the approval's resume never finished: no review of the handoff is pending, the handoff
+     * is still held or waits at RECEIVED or CUSTOMER_READY, and its timeline has no "resumed" event for the item.
+     */
+    private boolean resumeMayBeMissing(ReviewItem approved) {
+        HandoffKey key = approved.handoffKey();
+        HandoffState state = handoff(key).state();
+        boolean waiting = state == HandoffState.IN_REVIEW || state == HandoffState.RECEIVED || state == HandoffState.CUSTOMER_READY;
+        return waiting
+                && reviews.forHandoff(key).stream().noneMatch(ReviewItem::isPending)
+                && ledger.timeline(key).stream().noneMatch(event -> event.step().equals("review")
+                        && event.outcome().equals("resumed") && String.valueOf(event.detail()).endsWith(" " + approved.id()));
+    }
+
     private ReviewItem decide(String reviewId, ReviewStatus decision, String reviewer, String reason) {
         if (reviewer == null || reviewer.isBlank()) {
             throw new IllegalArgumentException("The reviewer is missing; a decision records who made it");
@@ -130,16 +156,23 @@ public final class ReviewDecisionService {
         HandoffKey key = handoff.key();
         Handoff resumed = ledger.transition(handoff, next, HandoffChange.none()
                 .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE), now());
-        switch (next) {
-            case RECEIVED -> queue.send(dealWonQueueUrl,
-                    new DealWonMessage(key.value(), "review:" + approved.id(), now().toEpochMilli()),
-                    Map.of("handoffKey", key.value()));
-            case CUSTOMER_READY -> queue.send(invoiceQueueUrl, new InvoiceRequestMessage(key.value()),
-                    Map.of("handoffKey", key.value()));
-            default -> crmStatus.writeInvoiceStatus(resumed);
+        if (next == HandoffState.RECEIVED || next == HandoffState.CUSTOMER_READY) {
+            sendResumeMessage(key, next, approved);
+        } else {
+            crmStatus.writeInvoiceStatus(resumed);
         }
         ledger.appendEvent(key, "review", "resumed", "at " + next + " after " + approved.id(), now());
         LOG.info("Review {} approved; handoff {} resumes at {}", approved.id(), key, next);
+    }
+
+    /** Sends the message that runs the step at {@code state}: the customer step at RECEIVED, else the invoice. */
+    private void sendResumeMessage(HandoffKey key, HandoffState state, ReviewItem approved) {
+        if (state == HandoffState.RECEIVED) {
+            queue.send(dealWonQueueUrl, new DealWonMessage(key.value(), "review:" + approved.id(), now().toEpochMilli()),
+                    Map.of("handoffKey", key.value()));
+        } else {
+            queue.send(invoiceQueueUrl, new InvoiceRequestMessage(key.value()), Map.of("handoffKey", key.value()));
+        }
     }
 
     private Handoff handoff(HandoffKey key) {

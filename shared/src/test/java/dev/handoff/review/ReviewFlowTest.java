@@ -325,6 +325,27 @@ class ReviewFlowTest {
     }
 
     @Test
+    void approvingAgainFinishesFailedResume() {
+        crm.put(deal(TaxCategory.EXEMPT, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        ReviewItem review = pendingReviews().get(0);
+        // The approval is stored, then the resume fails because the deal-won queue does not exist.
+        ReviewDecisionService broken = new ReviewDecisionService(ledger, reviews, new CrmStatusWriter(crm, ledger, clock),
+                new QueuePublisher(sqs), resources.queueUrl("DealWonQueue") + "-missing", resources.queueUrl("InvoiceRequestQueue"),
+                clock);
+        assertThatThrownBy(() -> broken.approve(review.id(), REVIEWER, "exempt supply")).isInstanceOf(RuntimeException.class);
+        assertThat(reviews.find(review.id()).orElseThrow().status()).isEqualTo(ReviewStatus.APPROVED);
+        assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
+
+        decisions().approve(review.id(), REVIEWER, "exempt supply");
+        runCustomerUpsert();
+        runInvoiceCreation();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
     void unknownReviewIsNotFound() {
         assertThatThrownBy(() -> decisions().approve(key.value() + "/99", REVIEWER, "ok"))
                 .isInstanceOf(dev.handoff.error.NotFoundException.class)
