@@ -68,7 +68,8 @@ public final class ReviewDecisionService {
     }
 
     /**
-     * Approves a pending review and resumes its handoff when no other review holds it.
+     * Approves a pending review and resumes its handoff when no other review holds it. Approving an approved
+     * review again finishes a resume that failed after the decision was stored.
      *
      * @throws IllegalArgumentException if {@code reviewer} or {@code reason} is blank, or the id is invalid
      * @throws NotFoundException if no review has this id
