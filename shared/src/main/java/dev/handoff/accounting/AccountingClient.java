@@ -45,6 +45,14 @@ public interface AccountingClient {
 
     AccountingInvoice getInvoice(String invoiceId);
 
+    /**
+     * Returns the customer's outstanding and overdue receivables and its credit limit, for the credit review
+     * rules. The default reports a clear account, for accounting systems that expose no balances.
+     */
+    default CreditStanding creditStanding(String contactId) {
+        return CreditStanding.clear();
+    }
+
     /** Returns the organisation's tax type code for a category, for example {@code OUTPUT3} for STANDARD. */
     String taxTypeFor(TaxCategory category);
 }

@@ -15,6 +15,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Builds the AWS SDK clients a function needs, once per instance, from its environment: region from
@@ -65,6 +66,16 @@ public final class AwsClients {
                 .credentialsProvider(credentials())
                 .overrideConfiguration(overrides());
         endpoint("AWS_ENDPOINT_URL_SECRETS_MANAGER").ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    public SsmClient ssm() {
+        var builder = SsmClient.builder()
+                .httpClient(httpClient)
+                .region(region())
+                .credentialsProvider(credentials())
+                .overrideConfiguration(overrides());
+        endpoint("AWS_ENDPOINT_URL_SSM").ifPresent(builder::endpointOverride);
         return builder.build();
     }
 

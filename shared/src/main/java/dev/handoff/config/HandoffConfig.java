@@ -2,7 +2,9 @@ package dev.handoff.config;
 
 import dev.handoff.domain.PriceBasis;
 import dev.handoff.domain.TaxCategory;
+import dev.handoff.aws.AwsClients;
 import dev.handoff.error.ConfigurationException;
+import dev.handoff.review.ReviewPolicy;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.DateTimeException;
@@ -10,11 +12,15 @@ import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * Settings read once per function instance from the Lambda environment. Each getter for a required
- * variable throws {@link ConfigurationException} naming the variable, so a function fails at its first use
- * with a message that names the value to set. docs/configuration.md lists every variable.
+ * Settings read once per function instance from the Lambda environment and the configuration file
+ * ({@link ConfigFile}). Each getter for a required variable throws {@link ConfigurationException} naming the
+ * variable, so a function fails at its first use with a message that names the value to set. For the settings
+ * the file also holds (won stages, invoice settings, onboarding rule), a non-blank environment variable
+ * overrides the file. docs/configuration.md lists every variable and key.
  */
 public final class HandoffConfig {
 
@@ -22,9 +28,22 @@ public final class HandoffConfig {
     public static final String DEFAULT_XERO_API = "https://api.xero.com/api.xro/2.0";
 
     private final Map<String, String> environment;
+    private ConfigFile file;
 
     public HandoffConfig(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * Returns the configuration file, loading and validating it on the first call.
+     *
+     * @throws ConfigurationException naming each invalid key and its fix, or the source that could not be read
+     */
+    public synchronized ConfigFile file() {
+        if (file == null) {
+            file = ConfigFile.load(environment, this::readSsmParameter);
+        }
+        return file;
     }
 
     public String ledgerTable() {
@@ -57,7 +76,7 @@ public final class HandoffConfig {
     }
 
     public ZoneId organisationTimeZone() {
-        String value = optional("ORG_TIME_ZONE").orElse("Africa/Johannesburg");
+        String value = optional("ORG_TIME_ZONE").orElseGet(() -> file().timeZone());
         try {
             return ZoneId.of(value);
         } catch (DateTimeException e) {
@@ -67,7 +86,7 @@ public final class HandoffConfig {
     }
 
     public WonStages wonStages() {
-        return WonStages.parse(optional("HUBSPOT_WON_STAGES").orElse("default:closedwon"));
+        return optional("HUBSPOT_WON_STAGES").map(WonStages::parse).orElseGet(() -> file().wonStages());
     }
 
     /** Returns the URL HubSpot calls, when a custom domain makes it differ from the request's host and path. */
@@ -85,7 +104,7 @@ public final class HandoffConfig {
 
     /** Xero invoice status on creation: AUTHORISED (default, so payments can be applied) or DRAFT. */
     public String invoiceStatus() {
-        String value = optional("INVOICE_STATUS").orElse("AUTHORISED").toUpperCase(Locale.ROOT);
+        String value = optional("INVOICE_STATUS").orElseGet(() -> file().invoiceStatus()).toUpperCase(Locale.ROOT);
         if (!value.equals("AUTHORISED") && !value.equals("DRAFT")) {
             throw new ConfigurationException("INVOICE_STATUS '" + value + "' is invalid; use AUTHORISED or DRAFT");
         }
@@ -93,7 +112,7 @@ public final class HandoffConfig {
     }
 
     public int paymentTermsDays() {
-        String value = optional("PAYMENT_TERMS_DAYS").orElse("30");
+        String value = optional("PAYMENT_TERMS_DAYS").orElseGet(() -> Integer.toString(file().paymentTermsDays()));
         try {
             int days = Integer.parseInt(value.trim());
             if (days < 0 || days > 365) {
@@ -106,11 +125,11 @@ public final class HandoffConfig {
     }
 
     public OnboardingRule onboardingRule() {
-        return OnboardingRule.parse(optional("ONBOARDING_RULE").orElse("PAID"));
+        return OnboardingRule.parse(optional("ONBOARDING_RULE").orElseGet(() -> file().onboardingRule()));
     }
 
     public PriceBasis priceBasis() {
-        String value = optional("PRICE_BASIS").orElse("EXCLUSIVE");
+        String value = optional("PRICE_BASIS").orElseGet(() -> file().priceBasis().name());
         try {
             return PriceBasis.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -119,23 +138,28 @@ public final class HandoffConfig {
     }
 
     public String salesAccountCode() {
-        return optional("SALES_ACCOUNT_CODE").orElse("200");
+        return optional("SALES_ACCOUNT_CODE").orElseGet(() -> file().salesAccountCode());
     }
 
     public TaxCategory defaultTaxCategory() {
-        String value = optional("DEFAULT_TAX_CATEGORY").orElse("STANDARD");
+        String value = optional("DEFAULT_TAX_CATEGORY").orElseGet(() -> file().defaultTaxCategory().name());
         return TaxCategory.parse(value).orElseThrow(() -> new ConfigurationException("DEFAULT_TAX_CATEGORY '"
                 + value + "' is invalid; use STANDARD, ZERO_RATED, ZERO_RATED_EXPORT or EXEMPT"));
     }
 
     /** The VAT rate that the standard tax type must carry, in percent. */
     public BigDecimal standardVatRate() {
-        String value = optional("STANDARD_VAT_RATE").orElse("15.00");
+        String value = optional("STANDARD_VAT_RATE").orElseGet(() -> file().standardVatRate().toPlainString());
         try {
             return new BigDecimal(value.trim());
         } catch (NumberFormatException e) {
             throw new ConfigurationException("STANDARD_VAT_RATE '" + value + "' is not a number; use a percentage such as 15.00");
         }
+    }
+
+    /** Returns the thresholds of the review rules, from the configuration file's {@code review} section. */
+    public ReviewPolicy reviewPolicy() {
+        return file().reviewPolicy();
     }
 
     /** Secrets Manager secret id; empty when secrets come straight from the environment (local stack). */
@@ -151,6 +175,17 @@ public final class HandoffConfig {
     public String required(String name, String meaning) {
         return optional(name).orElseThrow(() -> new ConfigurationException(
                 "Environment variable " + name + " is missing; set it to " + meaning));
+    }
+
+    /** Reads a parameter; a hierarchical name given without its leading slash, as the template takes it, gets one. */
+    private String readSsmParameter(String name) {
+        String fullName = name.contains("/") && !name.startsWith("/") ? "/" + name : name;
+        try (SsmClient ssm = new AwsClients(this).ssm()) {
+            return ssm.getParameter(request -> request.name(fullName).withDecryption(true)).parameter().value();
+        } catch (SdkException e) {
+            throw new ConfigurationException("SSM parameter " + name + " could not be read; check HANDOFF_CONFIG_SSM_PARAMETER"
+                    + " and that the function may call ssm:GetParameter on it", e);
+        }
     }
 
     private static URI parseUri(String name, String value) {

@@ -1,5 +1,7 @@
 package dev.handoff.crm;
 
+import java.math.BigDecimal;
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -16,4 +18,13 @@ public interface CrmClient {
 
     /** Adds a note, visible to sales on the deal record, in plain words. */
     void addDealNote(String dealId, String text);
+
+    /**
+     * Returns the catalogue unit price of each product that has one, keyed by product id, for the pricing review
+     * rule. The default returns none, for CRMs without a product catalogue: lines are then checked for their
+     * discount only.
+     */
+    default Map<String, BigDecimal> cataloguePrices(Collection<String> productIds) {
+        return Map.of();
+    }
 }

@@ -27,10 +27,16 @@ import dev.handoff.observability.Metrics;
 import dev.handoff.ratelimit.ConcurrencyLease;
 import dev.handoff.ratelimit.RequestBudget;
 import dev.handoff.ratelimit.ScopePause;
+import dev.handoff.review.ReviewDecisionService;
+import dev.handoff.review.ReviewOpsService;
+import dev.handoff.review.ReviewRules;
+import dev.handoff.review.ReviewStore;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.CustomerUpsertService;
 import dev.handoff.service.DealChangeService;
 import dev.handoff.service.DealWonIntakeService;
+import dev.handoff.service.DisputeCheck;
+import dev.handoff.service.FinanceGate;
 import dev.handoff.service.HandoffBlocker;
 import dev.handoff.service.InvoiceCreationService;
 import dev.handoff.service.InvoiceDrafter;
@@ -42,6 +48,7 @@ import dev.handoff.service.XeroKeepAliveService;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds each function's service from its environment, once per function instance. Every collaborator is
@@ -64,6 +71,8 @@ public final class HandoffComponents {
 
     public HandoffComponents(Map<String, String> environment, String functionName, Clock clock) {
         this.config = new HandoffConfig(environment);
+        // Loads and validates the configuration file now, so a wrong file stops the function at start.
+        this.config.file();
         this.functionName = functionName;
         this.clock = clock;
         if (SNAP_START.equals(environment.get("AWS_LAMBDA_INITIALIZATION_TYPE"))) {
@@ -96,7 +105,13 @@ public final class HandoffComponents {
 
     public CustomerUpsertService customerUpsert() {
         return new CustomerUpsertService(ledger(), crm(), accounting(), queue(), blocker(), config.wonStages(),
-                config.xeroTenantId(), config.invoiceQueueUrl(), clock);
+                config.xeroTenantId(), config.invoiceQueueUrl(), clock, financeGate());
+    }
+
+    public ReviewOpsService reviewOps() {
+        var decisions = new ReviewDecisionService(ledger(), reviews(), crmStatus(), queue(), config.dealWonQueueUrl(),
+                config.invoiceQueueUrl(), clock);
+        return new ReviewOpsService(decisions, clock);
     }
 
     public DealChangeService dealChanges() {
@@ -118,7 +133,7 @@ public final class HandoffComponents {
 
     public PaymentStatusSyncService paymentStatusSync() {
         return new PaymentStatusSyncService(ledger(), accounting(), crmStatus(), queue(), config.onboardingRule(),
-                config.onboardingQueueUrl(), clock);
+                config.onboardingQueueUrl(), clock, Optional.of(new DisputeCheck(crm(), config.wonStages(), blocker())));
     }
 
     public XeroKeepAliveService xeroKeepAlive() {
@@ -140,7 +155,17 @@ public final class HandoffComponents {
     }
 
     private HandoffBlocker blocker() {
-        return new HandoffBlocker(ledger(), crmStatus(), clock);
+        return new HandoffBlocker(ledger(), reviews(), crmStatus(), clock);
+    }
+
+    private ReviewStore reviews() {
+        return new ReviewStore(aws().dynamoDb(), config.ledgerTable());
+    }
+
+    private FinanceGate financeGate() {
+        var rules = new ReviewRules(config.reviewPolicy(), config.priceBasis(), config.standardVatRate(),
+                config.defaultTaxCategory());
+        return new FinanceGate(rules, reviews(), blocker(), crm(), accounting(), ledger());
     }
 
     private AwsClients aws() {

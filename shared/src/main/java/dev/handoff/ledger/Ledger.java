@@ -349,11 +349,13 @@ public class Ledger {
         return dynamoDb.queryPaginator(query).items().stream().map(HandoffItems::fromItem).toList();
     }
 
-    String tableName() {
+    /** Returns the table name, for stores that keep their own items in the ledger table (review items). */
+    public String tableName() {
         return tableName;
     }
 
-    DynamoDbClient dynamoDb() {
+    /** Returns the DynamoDB client, for stores that keep their own items in the ledger table (review items). */
+    public DynamoDbClient dynamoDb() {
         return dynamoDb;
     }
 

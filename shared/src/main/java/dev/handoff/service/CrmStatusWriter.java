@@ -10,6 +10,8 @@ import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.HandoffChange.Attribute;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.message.Json;
+import dev.handoff.review.ReviewItem;
+import dev.handoff.review.ReviewStatus;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -63,9 +65,7 @@ public final class CrmStatusWriter {
             return handoff;
         }
 
-        String reason = crmDetail == null || crmDetail.isBlank()
-                ? handoff.blockedReason()
-                : handoff.blockedReason() + " " + crmDetail;
+        String reason = withDetail(handoff.blockedReason(), crmDetail);
         if (changed.containsKey(CrmProperties.BLOCKED_REASON)) {
             changed.put(CrmProperties.BLOCKED_REASON, reason);
         }
@@ -78,6 +78,62 @@ public final class CrmStatusWriter {
             return dealGone(handoff);
         }
         return recordSynced(handoff, recorded);
+    }
+
+    /**
+     * Shows sales on the deal that finance is reviewing the handoff: status IN_REVIEW, the reason, and a note
+     * naming the review id. {@code crmDetail} is added on the deal only, as in {@link #writeBlocked}.
+     */
+    public Handoff writeInReview(Handoff handoff, ReviewItem review, String crmDetail) {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        recorded.put(CrmProperties.HANDOFF_STATUS, HandoffState.IN_REVIEW.name());
+        recorded.put(CrmProperties.BLOCKED_REASON, handoff.blockedReason());
+        Map<String, String> changed = changed(handoff, recorded);
+        String reason = withDetail(handoff.blockedReason(), crmDetail);
+        if (changed.containsKey(CrmProperties.BLOCKED_REASON)) {
+            changed.put(CrmProperties.BLOCKED_REASON, reason);
+        }
+        try {
+            if (!changed.isEmpty()) {
+                changed.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
+                crm.updateDeal(handoff.key().dealId(), changed);
+            }
+            // One note per review: the text names the review, and the adapter skips a note the deal already has.
+            crm.addDealNote(handoff.key().dealId(), "Handoff to accounting is waiting for a finance review ("
+                    + review.type() + ", review " + review.id() + "). " + reason
+                    + " Finance approves or rejects it; approval resumes the handoff.");
+        } catch (NotFoundException e) {
+            return dealGone(handoff);
+        }
+        return changed.isEmpty() ? handoff : recordSynced(handoff, recorded);
+    }
+
+    /**
+     * Records a reviewer's decision on the deal: a note with who decided, when and why, and for a rejection the
+     * status REJECTED. An approval's status follows from the resumed handoff.
+     */
+    public Handoff writeReviewDecision(Handoff handoff, ReviewItem review) {
+        boolean approved = review.status() == ReviewStatus.APPROVED;
+        try {
+            crm.addDealNote(handoff.key().dealId(), "Finance review " + review.id() + " (" + review.type() + ") was "
+                    + (approved ? "approved" : "rejected") + " by " + review.decidedBy() + " at " + review.decidedAt()
+                    + ": " + review.decisionReason() + (approved ? " The handoff resumes." : " The handoff is closed."));
+            if (review.status() != ReviewStatus.REJECTED) {
+                return handoff;
+            }
+            Map<String, String> recorded = new LinkedHashMap<>();
+            recorded.put(CrmProperties.HANDOFF_STATUS, HandoffState.REJECTED.name());
+            recorded.put(CrmProperties.BLOCKED_REASON, "Rejected in finance review: " + review.decisionReason());
+            Map<String, String> changed = changed(handoff, recorded);
+            if (changed.isEmpty()) {
+                return handoff;
+            }
+            changed.put(CrmProperties.LAST_SYNCED_AT, Instant.now(clock).toString());
+            crm.updateDeal(handoff.key().dealId(), changed);
+            return recordSynced(handoff, recorded);
+        } catch (NotFoundException e) {
+            return dealGone(handoff);
+        }
     }
 
     /** Writes the handoff state, invoice number, status and amounts that differ from what the deal last received. */
@@ -139,6 +195,10 @@ public final class CrmStatusWriter {
             LOG.warn("Handoff {} has an unreadable record of CRM writes; every property is written again", handoff.key());
             return Map.of();
         }
+    }
+
+    private static String withDetail(String reason, String crmDetail) {
+        return crmDetail == null || crmDetail.isBlank() ? reason : reason + " " + crmDetail;
     }
 
     private static String nextStep(Handoff handoff) {

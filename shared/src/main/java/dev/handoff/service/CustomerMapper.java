@@ -2,20 +2,20 @@ package dev.handoff.service;
 
 import dev.handoff.crm.CrmCompany;
 import dev.handoff.crm.CrmDeal;
+import dev.handoff.review.ReviewRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Maps a deal's primary company to a {@link FinanceCustomer} and lists what stops it from being finance-ready.
- * Required: a company, its legal name, a billing e-mail and a complete billing address. Optional but checked
- * when present: the VAT number (10 digits starting with 4) and the company registration number
- * (YYYY/NNNNNN/NN, the CIPC form used since 2000).
+ * Required: a company, its legal name, a billing e-mail and a complete billing address. A VAT number that is
+ * not 10 digits starting with 4 is left off the customer, so no accounting contact or tax invoice carries it. The
+ * VAT and registration number forms are review rules ({@code ReviewRules.tax}), not blocking problems: finance
+ * decides whether the invoice goes out.
  */
 public final class CustomerMapper {
 
-    private static final Pattern VAT_NUMBER = Pattern.compile("4\\d{9}");
-    private static final Pattern REGISTRATION_NUMBER = Pattern.compile("(19|20)\\d{2}/\\d{6}/\\d{2}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     /** A field that blocks the handoff, with the fix in words sales can act on. */
@@ -55,22 +55,15 @@ public final class CustomerMapper {
             problems.add(new Problem("company.billing_address",
                     "complete the billing address: street, city, postal code and country"));
         }
-        if (vatNumber != null && !VAT_NUMBER.matcher(vatNumber).matches()) {
-            problems.add(new Problem("company.vat_number",
-                    "correct the VAT number: a South African VAT number has 10 digits and starts with 4"));
-        }
-        if (registrationNumber != null && !REGISTRATION_NUMBER.matcher(registrationNumber).matches()) {
-            problems.add(new Problem("company.registration_number",
-                    "correct the company registration number to the form YYYY/NNNNNN/NN, for example 2019/123456/07"));
-        }
 
-        FinanceCustomer customer = new FinanceCustomer(company.id(), legalName, vatNumber, registrationNumber,
-                billingEmail, company.billingAddress());
+        FinanceCustomer customer = new FinanceCustomer(company.id(), legalName,
+                ReviewRules.isValidVatNumber(vatNumber) ? vatNumber : null, registrationNumber, billingEmail,
+                company.billingAddress());
         return new Result(customer, problems);
     }
 
     /** Strips spaces and dashes that people type into VAT numbers. */
-    private static String normaliseDigits(String value) {
+    public static String normaliseDigits(String value) {
         String trimmed = trimToNull(value);
         return trimmed == null ? null : trimmed.replace(" ", "").replace("-", "");
     }

@@ -8,6 +8,8 @@ import dev.handoff.crm.CrmDeal;
 import dev.handoff.crm.CrmLineItem;
 import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
+import dev.handoff.domain.PriceBasis;
+import dev.handoff.domain.TaxCategory;
 import dev.handoff.error.DataException;
 import dev.handoff.error.NotFoundException;
 import dev.handoff.ledger.Handoff;
@@ -17,11 +19,15 @@ import dev.handoff.ledger.Ledger;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
 import dev.handoff.message.QueuePublisher;
+import dev.handoff.review.ReviewPolicy;
+import dev.handoff.review.ReviewRules;
+import dev.handoff.review.ReviewStore;
 import dev.handoff.review.ReviewType;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The contact is matched in this order, so an existing customer is not created twice: the ledger's link
  * (followed to the surviving contact if finance merged it), then {@link CustomerMatcher}'s lookups. A match
- * that is archived, ambiguous, or carries a different VAT number puts the handoff on hold
- * for a customer-merge review.
+ * that is archived, ambiguous, or carries a different VAT number holds the handoff for a CUSTOMER_MERGE review.
+ * The {@link FinanceGate} holds the deal for pricing and tax reviews before the customer step, and for credit
+ * reviews once the customer is linked.
  */
 public final class CustomerUpsertService {
 
@@ -50,11 +57,23 @@ public final class CustomerUpsertService {
     private final String tenantId;
     private final String invoiceQueueUrl;
     private final Clock clock;
+    private final FinanceGate gate;
     private final CustomerMapper mapper = new CustomerMapper();
     private final CustomerMatcher matcher;
 
+    /** Applies the review rules with the South African defaults of {@link ReviewPolicy#southAfricanDefaults()}. */
     public CustomerUpsertService(Ledger ledger, CrmClient crm, AccountingClient accounting, QueuePublisher queue,
             HandoffBlocker blocker, WonStages wonStages, String tenantId, String invoiceQueueUrl, Clock clock) {
+        this(ledger, crm, accounting, queue, blocker, wonStages, tenantId, invoiceQueueUrl, clock,
+                new FinanceGate(new ReviewRules(ReviewPolicy.southAfricanDefaults(), PriceBasis.EXCLUSIVE,
+                        new BigDecimal("15.00"), TaxCategory.STANDARD),
+                        new ReviewStore(ledger.dynamoDb(), ledger.tableName()), blocker, crm, accounting, ledger));
+    }
+
+    public CustomerUpsertService(Ledger ledger, CrmClient crm, AccountingClient accounting, QueuePublisher queue,
+            HandoffBlocker blocker, WonStages wonStages, String tenantId, String invoiceQueueUrl, Clock clock,
+            FinanceGate gate) {
+        this.gate = gate;
         this.ledger = ledger;
         this.crm = crm;
         this.accounting = accounting;
@@ -68,7 +87,7 @@ public final class CustomerUpsertService {
     }
 
     /** Outcome of one message, for the handler's summary log. */
-    public enum Outcome { CUSTOMER_READY, BLOCKED, ALREADY_DONE }
+    public enum Outcome { CUSTOMER_READY, BLOCKED, IN_REVIEW, ALREADY_DONE }
 
     public Outcome process(DealWonMessage message) {
         HandoffKey key = HandoffKey.parse(message.handoffKey());
@@ -111,6 +130,9 @@ public final class CustomerUpsertService {
             blockForProblems(handoff, problems);
             return Outcome.BLOCKED;
         }
+        if (gate.holdsDeal(handoff, deal)) {
+            return Outcome.IN_REVIEW;
+        }
 
         Optional<String> contactId;
         try {
@@ -123,14 +145,17 @@ public final class CustomerUpsertService {
             return Outcome.BLOCKED;
         }
         if (contactId.isEmpty()) {
-            return Outcome.BLOCKED;
+            return Outcome.IN_REVIEW;
         }
 
         // Guarded by the version read at the start, so a concurrent worker's change surfaces as a stale write.
-        ledger.transition(handoff, HandoffState.CUSTOMER_READY,
+        Handoff ready = ledger.transition(handoff, HandoffState.CUSTOMER_READY,
                 HandoffChange.none().set(Attribute.CUSTOMER_ID, contactId.get()).set(Attribute.TENANT_ID, tenantId)
                         .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE),
                 now());
+        if (gate.holdsCredit(ready, deal, contactId.get())) {
+            return Outcome.IN_REVIEW;
+        }
         requestInvoice(key);
         return Outcome.CUSTOMER_READY;
     }
@@ -157,16 +182,16 @@ public final class CustomerUpsertService {
             return adopt(key, companyId, found.contact(), found.matchedBy());
         }
         if (match instanceof CustomerMatcher.NeedsReview review) {
-            Handoff current = ledger.find(key).orElse(handoff);
-            blocker.holdForReview(current, HandoffState.RECEIVED, ReviewType.CUSTOMER_MERGE, List.of("company"),
-                    review.reason(), Map.of("matchedBy", review.matchedBy(),
-                            "candidateContactIds", String.join(",", review.candidateContactIds())), "");
-            return Optional.empty();
+            return holdForMatch(handoff, customer, review);
         }
 
+        return createContact(key, customer);
+    }
+
+    private Optional<String> createContact(HandoffKey key, FinanceCustomer customer) {
         AccountingContact created = accounting.createContact(customer.toContactRequest());
         ledger.appendEvent(key, "customer", "created", "contact " + created.contactId(), now());
-        return link(key, companyId, created, "created");
+        return link(key, customer.crmCompanyId(), created, "created");
     }
 
     /**
@@ -196,6 +221,27 @@ public final class CustomerUpsertService {
         ledger.putCustomerLink(key.crm(), key.accountId(), companyId, tenantId, contact.contactId(), now());
         ledger.appendEvent(key, "customer", "linked", "contact " + contact.contactId() + " by " + matchedBy, now());
         return Optional.of(contact.contactId());
+    }
+
+    /**
+     * Holds an archived-only or ambiguous match for a CUSTOMER_MERGE review. Once finance approved that review,
+     * the match is taken as confirmed to be a different customer, so a new contact is created. Finance can
+     * instead merge or restore the contact in accounting before approving, and the match then resolves.
+     */
+    private Optional<String> holdForMatch(Handoff handoff, FinanceCustomer customer, CustomerMatcher.NeedsReview review) {
+        if (gate.isApproved(handoff.key(), ReviewType.CUSTOMER_MERGE, review.reason())) {
+            ledger.appendEvent(handoff.key(), "customer", "new customer confirmed", "by an approved review", now());
+            return createContact(handoff.key(), customer);
+        }
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("companyId", customer.crmCompanyId());
+        facts.put("companyName", customer.legalName());
+        facts.put("matchedBy", review.matchedBy());
+        facts.put("candidateContactIds", String.join(",", review.candidateContactIds()));
+        Handoff current = ledger.find(handoff.key()).orElse(handoff);
+        blocker.holdForReview(current, HandoffState.RECEIVED, ReviewType.CUSTOMER_MERGE, List.of("company"),
+                review.reason(), facts, "");
+        return Optional.empty();
     }
 
     private void blockForProblems(Handoff handoff, List<CustomerMapper.Problem> problems) {

@@ -204,17 +204,16 @@ public final class DealChangeService {
     }
 
     private Outcome hold(Handoff handoff, Review review) {
-        if (!handoff.state().canMoveTo(HandoffState.BLOCKED) && handoff.state() != HandoffState.BLOCKED) {
-            // TODO: a paid, onboarded or voided handoff cannot become BLOCKED, so until review items exist in the
-            // ledger the review is only a timeline event and a warning.
+        if (!handoff.state().canMoveTo(HandoffState.IN_REVIEW) && handoff.state() != HandoffState.IN_REVIEW) {
+            // An onboarded, voided or rejected handoff has no step left to hold, so the review is a timeline
+            // event and a warning for finance.
             ledger.appendEvent(handoff.key(), "review", review.type().name(), review.reason(), Instant.now(clock));
             LOG.warn("Handoff {} at {} needs a {} review; recorded on the timeline only", handoff.key(),
                     handoff.state(), review.type());
             return Outcome.REVIEW_RECORDED;
         }
-        HandoffState resumeState = handoff.state() == HandoffState.BLOCKED && handoff.resumeState() != null
-                ? handoff.resumeState()
-                : handoff.state();
+        boolean held = handoff.state() == HandoffState.BLOCKED || handoff.state() == HandoffState.IN_REVIEW;
+        HandoffState resumeState = held && handoff.resumeState() != null ? handoff.resumeState() : handoff.state();
         blocker.holdForReview(handoff, resumeState, review.type(), review.fields(), review.reason(), review.facts(), "");
         return Outcome.HELD_FOR_REVIEW;
     }

@@ -5,6 +5,8 @@ import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.HandoffChange.Attribute;
 import dev.handoff.ledger.Ledger;
+import dev.handoff.review.ReviewItem;
+import dev.handoff.review.ReviewStore;
 import dev.handoff.review.ReviewType;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,11 +25,18 @@ public final class HandoffBlocker {
     private static final Logger LOG = LoggerFactory.getLogger(HandoffBlocker.class);
 
     private final Ledger ledger;
+    private final ReviewStore reviews;
     private final CrmStatusWriter crmStatus;
     private final Clock clock;
 
+    /** Keeps review items in the ledger's own table. */
     public HandoffBlocker(Ledger ledger, CrmStatusWriter crmStatus, Clock clock) {
+        this(ledger, new ReviewStore(ledger.dynamoDb(), ledger.tableName()), crmStatus, clock);
+    }
+
+    public HandoffBlocker(Ledger ledger, ReviewStore reviews, CrmStatusWriter crmStatus, Clock clock) {
         this.ledger = ledger;
+        this.reviews = reviews;
         this.crmStatus = crmStatus;
         this.clock = clock;
     }
@@ -62,14 +71,34 @@ public final class HandoffBlocker {
     }
 
     /**
-     * Holds the handoff for a person's decision of the given type. {@code facts} are what the reviewer needs to
-     * decide (figures, ids, names); they are kept in the ledger only, never logged. {@code reason} follows the
-     * rules of {@link #block(Handoff, HandoffState, List, String)}.
+     * Holds the handoff for a person's decision of the given type: moves it to IN_REVIEW (or keeps it there when
+     * another review already holds it), stores a pending review item, and shows sales on the deal that finance
+     * is reviewing it. {@code facts} are what the reviewer needs to decide (figures, ids, names); they are kept
+     * in the review item only, never logged. {@code reason} follows the rules of
+     * {@link #block(Handoff, HandoffState, List, String)} and may carry amounts. Approving the item resumes the
+     * handoff at {@code resumeState}; see {@code ReviewDecisionService}.
      *
-     * <p>Until review items exist in the ledger this blocks the handoff with the review type in the reason.
+     * @return the held handoff, or the handoff unchanged when the same review is already pending
      */
     public Handoff holdForReview(Handoff handoff, HandoffState resumeState, ReviewType type, List<String> fields,
             String reason, Map<String, String> facts, String crmDetail) {
-        return block(handoff, resumeState, fields, "Review needed (" + type + "): " + reason, crmDetail);
+        String heldReason = "Review needed (" + type + "): " + reason;
+        if (handoff.state() == HandoffState.IN_REVIEW && heldReason.equals(handoff.blockedReason())) {
+            return handoff;
+        }
+
+        Instant now = Instant.now(clock);
+        HandoffChange change = HandoffChange.none()
+                .set(Attribute.BLOCKED_REASON, heldReason)
+                .set(Attribute.BLOCKED_FIELDS, List.copyOf(fields))
+                .set(Attribute.RESUME_STATE, handoff.state() == HandoffState.IN_REVIEW ? handoff.resumeState() : resumeState);
+        Handoff held = handoff.state() == HandoffState.IN_REVIEW
+                ? ledger.update(handoff, change, now)
+                : ledger.transition(handoff, HandoffState.IN_REVIEW, change, now);
+        ReviewItem review = reviews.create(ReviewItem.pending(handoff.key(), handoff.version(), type, reason, fields, facts,
+                resumeState, now));
+        ledger.appendEvent(handoff.key(), "review", "pending", review.id() + " " + type, now);
+        LOG.warn("Handoff {} held for review {} of type {} at {}", handoff.key(), review.id(), type, resumeState);
+        return crmStatus.writeInReview(held, review, crmDetail);
     }
 }

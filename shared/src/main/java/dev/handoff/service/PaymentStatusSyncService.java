@@ -42,9 +42,18 @@ public final class PaymentStatusSyncService {
     private final OnboardingRule onboardingRule;
     private final String onboardingQueueUrl;
     private final Clock clock;
+    private final Optional<DisputeCheck> disputes;
 
+    /** Records voids without checking the CRM deal for a commercial dispute. */
     public PaymentStatusSyncService(Ledger ledger, AccountingClient accounting, CrmStatusWriter crmStatus,
             QueuePublisher queue, OnboardingRule onboardingRule, String onboardingQueueUrl, Clock clock) {
+        this(ledger, accounting, crmStatus, queue, onboardingRule, onboardingQueueUrl, clock, Optional.empty());
+    }
+
+    public PaymentStatusSyncService(Ledger ledger, AccountingClient accounting, CrmStatusWriter crmStatus,
+            QueuePublisher queue, OnboardingRule onboardingRule, String onboardingQueueUrl, Clock clock,
+            Optional<DisputeCheck> disputes) {
+        this.disputes = disputes;
         this.ledger = ledger;
         this.accounting = accounting;
         this.crmStatus = crmStatus;
@@ -55,7 +64,7 @@ public final class PaymentStatusSyncService {
     }
 
     /** Outcome of one message, for the handler's summary log. */
-    public enum Outcome { NOT_OURS, SYNCED, ONBOARDING_SENT }
+    public enum Outcome { NOT_OURS, SYNCED, IN_REVIEW, ONBOARDING_SENT }
 
     public Outcome process(PaymentEventMessage message) {
         Optional<HandoffKey> key = ledger.findHandoffByInvoice(message.tenantId(), message.invoiceId());
@@ -77,6 +86,13 @@ public final class PaymentStatusSyncService {
 
         AccountingInvoice invoice = accounting.getInvoice(message.invoiceId());
         PaymentStatus status = PaymentStatus.of(invoice);
+        if (status == PaymentStatus.VOIDED && disputes.isPresent() && handoff.state().canMoveTo(HandoffState.VOIDED)) {
+            Handoff recorded = ledger.update(handoff, InvoiceCreationService.invoiceAttributes(invoice), Instant.now(clock));
+            if (disputes.get().holdsVoidedInvoice(recorded, invoice)) {
+                return Outcome.IN_REVIEW;
+            }
+            handoff = recorded;
+        }
         handoff = recordStatus(handoff, invoice, status);
         handoff = crmStatus.writeInvoiceStatus(handoff);
 

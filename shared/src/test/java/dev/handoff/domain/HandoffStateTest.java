@@ -25,6 +25,16 @@ class HandoffStateTest {
         "INVOICE_IN_FLIGHT,  BLOCKED",
         "BLOCKED,            RECEIVED",
         "BLOCKED,            INVOICE_IN_FLIGHT",
+        "RECEIVED,           IN_REVIEW",
+        "CUSTOMER_READY,     IN_REVIEW",
+        "INVOICED,           IN_REVIEW",
+        "PAID,               IN_REVIEW",
+        "BLOCKED,            IN_REVIEW",
+        "IN_REVIEW,          RECEIVED",
+        "IN_REVIEW,          CUSTOMER_READY",
+        "IN_REVIEW,          INVOICED",
+        "IN_REVIEW,          VOIDED",
+        "IN_REVIEW,          REJECTED",
     })
     void allowedTransition(HandoffState from, HandoffState to) {
         assertThat(from.canMoveTo(to)).isTrue();
@@ -42,13 +52,18 @@ class HandoffStateTest {
         "ONBOARDING_PENDING, BLOCKED",
         "BLOCKED,            PAID",
         "BLOCKED,            ONBOARDING_SENT",
+        "INVOICE_IN_FLIGHT,  IN_REVIEW",
+        "IN_REVIEW,          INVOICE_IN_FLIGHT",
+        "IN_REVIEW,          ONBOARDING_SENT",
+        "RECEIVED,           REJECTED",
+        "BLOCKED,            REJECTED",
     })
     void forbiddenTransition(HandoffState from, HandoffState to) {
         assertThat(from.canMoveTo(to)).isFalse();
     }
 
     @ParameterizedTest
-    @EnumSource(value = HandoffState.class, names = {"ONBOARDING_SENT", "VOIDED"})
+    @EnumSource(value = HandoffState.class, names = {"ONBOARDING_SENT", "VOIDED", "REJECTED"})
     void terminalStateMovesNowhere(HandoffState state) {
         assertThat(state.isTerminal()).isTrue();
         for (HandoffState next : HandoffState.values()) {
@@ -72,8 +87,8 @@ class HandoffStateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = HandoffState.class, names = {"BLOCKED", "FAILED"})
-    void blockedAndFailedAreExceptions(HandoffState state) {
+    @EnumSource(value = HandoffState.class, names = {"BLOCKED", "FAILED", "IN_REVIEW"})
+    void blockedFailedAndInReviewAreExceptions(HandoffState state) {
         assertThat(state.isException()).isTrue();
         assertThat(state.isTerminal()).isFalse();
     }

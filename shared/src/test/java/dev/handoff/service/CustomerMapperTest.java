@@ -41,16 +41,27 @@ class CustomerMapperTest {
     }
 
     @Test
-    void vatNumberMustHaveTenDigitsStartingWithFour() {
-        assertThat(fields(company("5000000000", null, "a@b.test", ADDRESS))).containsExactly("company.vat_number");
-        assertThat(fields(company("400000000", null, "a@b.test", ADDRESS))).containsExactly("company.vat_number");
-        assertThat(fields(company("4000 000 000", null, "a@b.test", ADDRESS))).isEmpty();
+    void invalidVatNumberIsLeftOffCustomer() {
+        assertThat(fields(company("5000000000", null, "a@b.test", ADDRESS))).isEmpty();
+        assertThat(vatNumber(company("5000000000", null, "a@b.test", ADDRESS))).isNull();
+        assertThat(vatNumber(company("400000000", null, "a@b.test", ADDRESS))).isNull();
     }
 
     @Test
-    void registrationNumberMustFollowCipcForm() {
-        assertThat(fields(company(null, "2019/12345/07", "a@b.test", ADDRESS))).containsExactly("company.registration_number");
-        assertThat(fields(company(null, "2000/000001/07", "a@b.test", ADDRESS))).isEmpty();
+    void spacedVatNumberIsNormalised() {
+        assertThat(vatNumber(company("4000 000 000", null, "a@b.test", ADDRESS))).isEqualTo("4000000000");
+    }
+
+    @Test
+    void malformedRegistrationNumberIsKeptForReview() {
+        CustomerMapper.Result result = mapper.map(deal(company(null, "2019/12345/07", "a@b.test", ADDRESS)));
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.customer().registrationNumber()).isEqualTo("2019/12345/07");
+    }
+
+    private String vatNumber(CrmCompany company) {
+        return mapper.map(deal(company)).customer().vatNumber();
     }
 
     private List<String> fields(CrmCompany company) {

@@ -250,28 +250,28 @@ class HandoffFlowTest {
     }
 
     @Test
-    void nameMatchWithOtherVatBlocksForMerge() {
+    void nameMatchWithOtherVatHoldsForMerge() {
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000d1", null, "Example Trading (Pty) Ltd",
                 "4999999999", null, null, "ACTIVE"));
         intake(1).handle(signedWebhook(3_000_000_801L, 0));
 
         runCustomerUpsert();
 
-        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
-        assertThat(handoff().blockedReason()).contains("possible duplicate customer");
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(handoff().blockedReason()).contains("CUSTOMER_MERGE").contains("possible duplicate customer");
         assertThat(accounting.contactsCreated).isZero();
     }
 
     @Test
-    void archivedOnlyMatchBlocks() {
+    void archivedOnlyMatchHoldsForReview() {
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000e1", null, "Example Trading (Pty) Ltd",
                 "4000000000", null, null, "ARCHIVED"));
         intake(1).handle(signedWebhook(3_000_000_901L, 0));
 
         runCustomerUpsert();
 
-        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
-        assertThat(handoff().blockedReason()).contains("archived");
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(handoff().blockedReason()).contains("CUSTOMER_MERGE").contains("archived");
         assertThat(accounting.contactsCreated).isZero();
     }
 
@@ -299,15 +299,15 @@ class HandoffFlowTest {
     }
 
     @Test
-    void archivedContactNumberMatchBlocks() {
+    void archivedContactNumberMatchHoldsForReview() {
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000f1", companyId, "Example Trading (Pty) Ltd",
                 "4000000000", null, null, "ARCHIVED"));
         intake(1).handle(signedWebhook(3_000_000_951L, 0));
 
         runCustomerUpsert();
 
-        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
-        assertThat(handoff().blockedReason()).contains("archived");
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(handoff().blockedReason()).contains("CUSTOMER_MERGE").contains("archived");
         assertThat(accounting.contactsCreated).isZero();
     }
 

@@ -5,6 +5,7 @@ import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.AccountingContact;
 import dev.handoff.accounting.AccountingInvoice;
 import dev.handoff.accounting.ContactRequest;
+import dev.handoff.accounting.CreditStanding;
 import dev.handoff.accounting.InvoiceLine;
 import dev.handoff.accounting.InvoiceRequest;
 import dev.handoff.domain.TaxCategory;
@@ -312,6 +313,26 @@ public final class XeroClient implements AccountingClient {
      *
      * @throws ConfigurationException if no rate fits; the old 14% {@code OUTPUT} is never used
      */
+    /**
+     * Reads the contact's {@code Balances.AccountsReceivable} (Outstanding and Overdue, in the contact's own
+     * currency, not converted) with GET /Contacts/{ContactID}. An absent balance counts as zero.
+     * NOTE: the Accounting API's contact carries no credit limit that this client reads, so the limit is
+     * always empty and the configured credit limit applies.
+     */
+    @Override
+    public CreditStanding creditStanding(String contactId) {
+        requireText(contactId, "contactId");
+
+        HttpResponse<String> response = send(get("/Contacts/" + encode(contactId)), "read contact balances", false);
+        JsonNode contact = singleElement(successBody(response), "Contacts", "read contact balances");
+        JsonNode receivable = contact.path("Balances").path("AccountsReceivable");
+        return new CreditStanding(amount(receivable.path("Outstanding")), amount(receivable.path("Overdue")), Optional.empty());
+    }
+
+    private static BigDecimal amount(JsonNode value) {
+        return value.isNumber() ? value.decimalValue() : BigDecimal.ZERO;
+    }
+
     @Override
     public String taxTypeFor(TaxCategory category) {
         Objects.requireNonNull(category, "category");

@@ -517,6 +517,28 @@ class XeroClientContractTest {
         assertThat(dev.handoff.domain.PaymentStatus.of(invoice)).isEqualTo(dev.handoff.domain.PaymentStatus.PARTIALLY_PAID);
     }
 
+    @Test
+    void creditStandingReadsReceivableBalances() {
+        stubJson(get(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)), "contact-with-balances.json");
+
+        dev.handoff.accounting.CreditStanding standing = client.creditStanding(CONTACT_ID);
+
+        assertThat(standing.outstanding()).isEqualByComparingTo("8050.00");
+        assertThat(standing.overdue()).isEqualByComparingTo("2300.00");
+        assertThat(standing.creditLimit()).isEmpty();
+    }
+
+    @Test
+    void creditStandingWithoutBalancesIsClear() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactStatus\":\"ACTIVE\",\"Name\":\"Example\"}]}")));
+
+        dev.handoff.accounting.CreditStanding standing = client.creditStanding(CONTACT_ID);
+
+        assertThat(standing.outstanding()).isZero();
+        assertThat(standing.overdue()).isZero();
+    }
+
     private void stubJson(com.github.tomakehurst.wiremock.client.MappingBuilder request, String fixture) {
         xero.stubFor(request.willReturn(okJson(fixture(fixture))));
     }

@@ -1,6 +1,7 @@
 package dev.handoff.local;
 
 import dev.handoff.local.engines.RepositoryRoot;
+import dev.handoff.local.reviews.ReviewsCommand;
 import dev.handoff.local.scenario.DemoScenario;
 import dev.handoff.local.scenario.DemoScenarios;
 import dev.handoff.simulator.hubspot.WebhookSender;
@@ -42,6 +43,7 @@ public final class HandoffCli {
             case "setup" -> SetupCommand.run(arguments, System.getenv(), results, System.err);
             case "bench" -> dev.handoff.local.bench.BenchCommand.run(arguments, results, System.err);
             case "connect" -> XeroConnectCommand.main(arguments, results);
+            case "reviews" -> reviews(arguments, results);
             default -> usage(System.err);
         };
         System.exit(exitCode);
@@ -86,6 +88,20 @@ public final class HandoffCli {
         }
     }
 
+    private static int reviews(List<String> arguments, PrintStream results) throws Exception {
+        try {
+            return new ReviewsCommand(System.getenv(), results, System.err).run(arguments);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            System.err.println("handoff reviews: the ops API could not be reached (" + cause
+                    + "); start ./handoff serve, or pass a deployed stack's OpsApiUrl with --api");
+            return 1;
+        }
+    }
+
     private static List<String> scenarioNames() {
         return DemoScenarios.all().stream().map(DemoScenario::name).toList();
     }
@@ -107,6 +123,7 @@ public final class HandoffCli {
             out.println("Handoff local stack is up (Ctrl-C stops it).");
             out.println("  HubSpot webhooks: POST " + local.hubSpotWebhookUrl());
             out.println("  Xero webhooks:    POST " + local.xeroWebhookUrl());
+            out.println("  Review ops API:   " + local.apiBaseUrl() + "/ops/reviews (no IAM check locally; ./handoff reviews list)");
             out.println("  HubSpot simulator: " + local.hubspot().baseUrl() + " (bearer " + LocalSettings.HUBSPOT_ACCESS_TOKEN + ")");
             out.println("  Xero simulator:    " + local.xero().baseUrl() + " (bearer " + LocalSettings.XERO_ACCESS_TOKEN
                     + ", xero-tenant-id " + LocalSettings.TENANT_ID + ")");
@@ -158,7 +175,8 @@ public final class HandoffCli {
     }
 
     private static int usage(PrintStream out) {
-        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | bench [--quick] | test");
+        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL]"
+                + " | reviews list|show|approve|reject | setup hubspot | bench [--quick] | test");
         out.println(XeroConnectCommand.USAGE);
         return 2;
     }

@@ -103,6 +103,11 @@ public final class LocalHandoff implements AutoCloseable {
                 .environment("HUBSPOT_PUBLIC_WEBHOOK_URL", apiBaseUrl.resolve(LocalSettings.HUBSPOT_WEBHOOK_PATH).toString());
     }
 
+    /** Returns the local API Gateway's base URL, where the ops routes under /ops/reviews are served. */
+    public URI apiBaseUrl() {
+        return apiBaseUrl;
+    }
+
     public URI hubSpotWebhookUrl() {
         return apiBaseUrl.resolve(LocalSettings.HUBSPOT_WEBHOOK_PATH);
     }

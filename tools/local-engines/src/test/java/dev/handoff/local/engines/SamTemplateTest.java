@@ -32,7 +32,7 @@ class SamTemplateTest {
 
     @Test
     void functionsAndHandlersAreRead() {
-        assertThat(TEMPLATE.functions()).hasSize(7);
+        assertThat(TEMPLATE.functions()).hasSize(8);
         assertThat(TEMPLATE.function("DealWonWebhookFunction").handler())
                 .isEqualTo("dev.handoff.function.dealwon.DealWonWebhookHandler::handleRequest");
         assertThat(TEMPLATE.function("InvoiceCreationFunction").handler())
@@ -58,6 +58,10 @@ class SamTemplateTest {
         assertThat(TEMPLATE.function("XeroConnectFunction").httpApiEvents())
                 .extracting(HttpApiEvent::routeKey)
                 .containsExactly("GET /connect/xero", "GET /connect/xero/callback");
+        assertThat(TEMPLATE.function("ReviewOpsFunction").httpApiEvents())
+                .extracting(HttpApiEvent::routeKey)
+                .containsExactly("GET /ops/reviews", "GET /ops/reviews/item", "POST /ops/reviews/approve",
+                        "POST /ops/reviews/reject");
     }
 
     @Test
@@ -109,11 +113,12 @@ class SamTemplateTest {
         assertThat(environment).containsEntry("XERO_TENANT_ID", "tenant-1");
         assertThat(environment).containsEntry("HUBSPOT_PORTAL_ID", "9999999");
         assertThat(environment).containsEntry("HANDOFF_SECRET_ID", "arn:local:secret");
-        assertThat(environment).containsEntry("HUBSPOT_WON_STAGES", "default:closedwon");
+        // Blank overrides leave these settings to the configuration file.
+        assertThat(environment).containsEntry("HUBSPOT_WON_STAGES", "");
         assertThat(environment).containsEntry("HUBSPOT_PUBLIC_WEBHOOK_URL", "");
-        assertThat(environment).containsEntry("PAYMENT_TERMS_DAYS", "30");
-        assertThat(environment).containsEntry("SALES_ACCOUNT_CODE", "200");
-        assertThat(environment).containsEntry("ORG_TIME_ZONE", "Africa/Johannesburg");
+        assertThat(environment).containsEntry("PAYMENT_TERMS_DAYS", "");
+        assertThat(environment).containsEntry("HANDOFF_CONFIG_SSM_PARAMETER", "");
+        assertThat(environment).doesNotContainKey("SALES_ACCOUNT_CODE");
         assertThat(environment).doesNotContainKey("INVOICE_QUEUE_URL");
     }
 

@@ -208,6 +208,21 @@ final class XeroOrganisation {
     }
 
     /** Applies a payment to an AUTHORISED invoice and returns the payment in Xero's shape. */
+    /** Voids an invoice without payments, as POST /Invoices/{id} with {@code Status: VOIDED} does. */
+    synchronized ObjectNode voidInvoice(String invoiceId) {
+        ObjectNode invoice = invoices.get(invoiceId);
+        if (invoice == null) {
+            throw new XeroValidationException(List.of("Invoice could not be found"));
+        }
+        if (invoice.path("AmountPaid").decimalValue().signum() > 0) {
+            throw new XeroValidationException(List.of("This document cannot be edited as it has a payment or credit note allocated to it."));
+        }
+        invoice.put("Status", "VOIDED");
+        invoice.put("AmountDue", BigDecimal.ZERO.setScale(2));
+        invoice.put("UpdatedDateUTC", XeroWire.jsonDate(clock.instant()));
+        return invoice.deepCopy();
+    }
+
     synchronized ObjectNode applyPayment(String invoiceId, String accountCode, LocalDate date, BigDecimal amount) {
         ObjectNode invoice = invoices.get(invoiceId);
         if (invoice == null) {

@@ -234,6 +234,17 @@ public final class XeroSimulator implements AutoCloseable {
         return creditNote;
     }
 
+    /**
+     * Voids an invoice as a person would in Xero, then sends the invoice webhook if a receiver is registered.
+     *
+     * @throws XeroValidationException if the invoice is missing or has payments
+     */
+    public ObjectNode voidInvoice(String tenantId, String invoiceId) {
+        ObjectNode invoice = organisation(tenantId).voidInvoice(invoiceId);
+        notifyInvoiceChanged(tenantId, invoiceId);
+        return invoice;
+    }
+
     /** Sends a signed INVOICE UPDATE webhook for the invoice and returns the receiver's HTTP status. */
     public int sendInvoiceWebhook(URI targetUrl, String tenantId, String invoiceId) {
         if (webhooks == null) {

@@ -1,0 +1,186 @@
+package dev.handoff.review;
+
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.error.NotFoundException;
+import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.HandoffChange;
+import dev.handoff.ledger.HandoffChange.Attribute;
+import dev.handoff.ledger.Ledger;
+import dev.handoff.message.DealWonMessage;
+import dev.handoff.message.InvoiceRequestMessage;
+import dev.handoff.message.QueuePublisher;
+import dev.handoff.service.CrmStatusWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records a person's decision on a review item and moves the handoff on. Both decisions store who decided, when
+ * and why, and leave a note on the CRM deal.
+ *
+ * <p>Approval resumes the handoff from the state it was held at, once no other review of it is pending: at
+ * RECEIVED it sends a deal-won message, so the customer step runs again; at CUSTOMER_READY it sends an invoice
+ * request; at a state after invoicing (INVOICED, PAID, VOIDED and so on) it writes that state to the deal. The
+ * rules skip a finding a person approved, so the resumed handoff does not stop again for the same reason.
+ * Rejection moves the handoff to REJECTED, where nothing more happens to it.
+ */
+public final class ReviewDecisionService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewDecisionService.class);
+
+    private final Ledger ledger;
+    private final ReviewStore reviews;
+    private final CrmStatusWriter crmStatus;
+    private final QueuePublisher queue;
+    private final String dealWonQueueUrl;
+    private final String invoiceQueueUrl;
+    private final Clock clock;
+
+    public ReviewDecisionService(Ledger ledger, ReviewStore reviews, CrmStatusWriter crmStatus, QueuePublisher queue,
+            String dealWonQueueUrl, String invoiceQueueUrl, Clock clock) {
+        this.ledger = ledger;
+        this.reviews = reviews;
+        this.crmStatus = crmStatus;
+        this.queue = queue;
+        this.dealWonQueueUrl = dealWonQueueUrl;
+        this.invoiceQueueUrl = invoiceQueueUrl;
+        this.clock = clock;
+    }
+
+    /** Lists reviews in a status, oldest first; see {@link ReviewStore#list}. */
+    public List<ReviewItem> list(ReviewStatus status, Optional<ReviewType> type, Optional<Instant> createdBefore) {
+        return reviews.list(status, type, createdBefore);
+    }
+
+    /**
+     * Returns one review.
+     *
+     * @throws NotFoundException if no review has this id
+     */
+    public ReviewItem show(String reviewId) {
+        return reviews.find(reviewId).orElseThrow(() -> new NotFoundException("Review " + reviewId
+                + " was not found; ./handoff reviews list prints the ids of pending reviews"));
+    }
+
+    /**
+     * Approves a pending review and resumes its handoff when no other review holds it. Approving an approved
+     * review again finishes a resume that failed after the decision was stored.
+     *
+     * @throws IllegalArgumentException if {@code reviewer} or {@code reason} is blank, or the id is invalid
+     * @throws NotFoundException if no review has this id
+     * @throws ReviewAlreadyDecidedException if the review was decided before
+     */
+    public ReviewItem approve(String reviewId, String reviewer, String reason) {
+        ReviewItem earlier = show(reviewId);
+        if (earlier.status() == ReviewStatus.APPROVED && resumeMayBeMissing(earlier)) {
+            // The approval was stored but the resume may have failed (a queue or ledger error): finish it now.
+            // Sending the resume message again is harmless, because the services check the ledger first.
+            Handoff handoff = handoff(earlier.handoffKey());
+            if (handoff.state() == HandoffState.IN_REVIEW) {
+                resume(handoff, earlier);
+            } else {
+                sendResumeMessage(handoff.key(), handoff.state(), earlier);
+            }
+            return earlier;
+        }
+        ReviewItem decided = decide(reviewId, ReviewStatus.APPROVED, reviewer, reason);
+        HandoffKey key = decided.handoffKey();
+        Handoff handoff = crmStatus.writeReviewDecision(handoff(key), decided);
+
+        boolean othersPending = reviews.forHandoff(key).stream().anyMatch(ReviewItem::isPending);
+        if (handoff.state() != HandoffState.IN_REVIEW || othersPending) {
+            LOG.info("Review {} approved; handoff {} stays at {}", decided.id(), key, handoff.state());
+            return decided;
+        }
+        resume(handoff, decided);
+        return decided;
+    }
+
+    /**
+     * Rejects a pending review and closes its handoff as REJECTED.
+     *
+     * @throws IllegalArgumentException if {@code reviewer} or {@code reason} is blank, or the id is invalid
+     * @throws NotFoundException if no review has this id
+     * @throws ReviewAlreadyDecidedException if the review was decided before
+     */
+    public ReviewItem reject(String reviewId, String reviewer, String reason) {
+        ReviewItem decided = decide(reviewId, ReviewStatus.REJECTED, reviewer, reason);
+        Handoff handoff = handoff(decided.handoffKey());
+        if (handoff.state() == HandoffState.IN_REVIEW) {
+            handoff = ledger.transition(handoff, HandoffState.REJECTED, HandoffChange.none()
+                    .set(Attribute.BLOCKED_REASON, "Rejected in review " + decided.id())
+                    .clear(Attribute.RESUME_STATE), now());
+        }
+        crmStatus.writeReviewDecision(handoff, decided);
+        LOG.info("Review {} rejected; handoff {} is at {}", decided.id(), decided.handoffKey(), handoff.state());
+        return decided;
+    }
+
+    /**
+     * Returns true when the approval's resume never finished: no review of the handoff is pending, the handoff
+     * is still held or waits at RECEIVED or CUSTOMER_READY, and its timeline has no "resumed" event for the item.
+     */
+    private boolean resumeMayBeMissing(ReviewItem approved) {
+        HandoffKey key = approved.handoffKey();
+        HandoffState state = handoff(key).state();
+        boolean waiting = state == HandoffState.IN_REVIEW || state == HandoffState.RECEIVED || state == HandoffState.CUSTOMER_READY;
+        return waiting
+                && reviews.forHandoff(key).stream().noneMatch(ReviewItem::isPending)
+                && ledger.timeline(key).stream().noneMatch(event -> event.step().equals("review")
+                        && event.outcome().equals("resumed") && String.valueOf(event.detail()).endsWith(" " + approved.id()));
+    }
+
+    private ReviewItem decide(String reviewId, ReviewStatus decision, String reviewer, String reason) {
+        if (reviewer == null || reviewer.isBlank()) {
+            throw new IllegalArgumentException("The reviewer is missing; a decision records who made it");
+        }
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("The reason is missing; give it with --reason \"...\"");
+        }
+        ReviewItem item = show(reviewId);
+        if (!item.isPending()) {
+            throw new ReviewAlreadyDecidedException(item.id(), null);
+        }
+        ReviewItem decided = reviews.decide(item, decision, reviewer.trim(), reason.trim(), now());
+        ledger.appendEvent(item.handoffKey(), "review", decision.name().toLowerCase(java.util.Locale.ROOT),
+                item.id() + " by " + decided.decidedBy(), now());
+        return decided;
+    }
+
+    private void resume(Handoff handoff, ReviewItem approved) {
+        HandoffState next = handoff.resumeState() != null ? handoff.resumeState() : approved.resumeState();
+        HandoffKey key = handoff.key();
+        Handoff resumed = ledger.transition(handoff, next, HandoffChange.none()
+                .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE), now());
+        if (next == HandoffState.RECEIVED || next == HandoffState.CUSTOMER_READY) {
+            sendResumeMessage(key, next, approved);
+        } else {
+            crmStatus.writeInvoiceStatus(resumed);
+        }
+        ledger.appendEvent(key, "review", "resumed", "at " + next + " after " + approved.id(), now());
+        LOG.info("Review {} approved; handoff {} resumes at {}", approved.id(), key, next);
+    }
+
+    /** Sends the message that runs the step at {@code state}: the customer step at RECEIVED, else the invoice. */
+    private void sendResumeMessage(HandoffKey key, HandoffState state, ReviewItem approved) {
+        if (state == HandoffState.RECEIVED) {
+            queue.send(dealWonQueueUrl, new DealWonMessage(key.value(), "review:" + approved.id(), now().toEpochMilli()),
+                    Map.of("handoffKey", key.value()));
+        } else {
+            queue.send(invoiceQueueUrl, new InvoiceRequestMessage(key.value()), Map.of("handoffKey", key.value()));
+        }
+    }
+
+    private Handoff handoff(HandoffKey key) {
+        return ledger.find(key).orElseThrow(() -> new NotFoundException("Handoff " + key + " of a review was not found"));
+    }
+
+    private Instant now() {
+        return Instant.now(clock);
+    }
+}

@@ -1,0 +1,439 @@
+package dev.handoff.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.handoff.accounting.AccountingContact;
+import dev.handoff.accounting.AccountingInvoice;
+import dev.handoff.accounting.CreditStanding;
+import dev.handoff.config.OnboardingRule;
+import dev.handoff.config.WonStages;
+import dev.handoff.crm.CrmCompany;
+import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.CrmLineItem;
+import dev.handoff.crm.CrmProperties;
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.domain.PriceBasis;
+import dev.handoff.domain.TaxCategory;
+import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.Ledger;
+import dev.handoff.local.engines.LocalEnginesExtension;
+import dev.handoff.local.engines.ProvisionedResources;
+import dev.handoff.message.DealWonMessage;
+import dev.handoff.message.InvoiceRequestMessage;
+import dev.handoff.message.Json;
+import dev.handoff.message.PaymentEventMessage;
+import dev.handoff.message.QueuePublisher;
+import dev.handoff.service.CrmStatusWriter;
+import dev.handoff.service.CustomerUpsertService;
+import dev.handoff.service.DisputeCheck;
+import dev.handoff.service.FinanceGate;
+import dev.handoff.service.HandoffBlocker;
+import dev.handoff.service.InvoiceCreationService;
+import dev.handoff.service.InvoiceDrafter;
+import dev.handoff.service.PaymentStatusSyncService;
+import dev.handoff.testing.EngineTestData;
+import dev.handoff.testing.FakeAccounting;
+import dev.handoff.testing.FakeCrm;
+import dev.handoff.testing.Fixtures;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Review items on the real ledger (dynalite) and queues (ElasticMQ): the store's queries, and the customer and
+ * invoice services held by the finance gate, then approved or rejected through {@link ReviewDecisionService}.
+ */
+@ExtendWith(LocalEnginesExtension.class)
+class ReviewFlowTest {
+
+    private static final AtomicLong DEALS = new AtomicLong(48_000_500_000L);
+    private static final String REVIEWER = "arn:aws:iam::111122223333:user/finance-lead";
+
+    private final DynamoDbClient dynamoDb;
+    private final SqsClient sqs;
+    private final ProvisionedResources resources;
+    private final Ledger ledger;
+    private final ReviewStore reviews;
+    private final FakeCrm crm = new FakeCrm();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T06:00:00Z"), ZoneOffset.UTC);
+    private final String dealId = Long.toString(DEALS.incrementAndGet());
+    private final HandoffKey key = HandoffKey.hubspot(Fixtures.PORTAL_ID, dealId);
+    private final String companyId = "7" + dealId.substring(dealId.length() - 6);
+    private CreditStanding standing = CreditStanding.clear();
+    private final FakeAccounting accounting = new FakeAccounting() {
+        @Override
+        public CreditStanding creditStanding(String contactId) {
+            return standing;
+        }
+    };
+
+    ReviewFlowTest(DynamoDbClient dynamoDb, SqsClient sqs, ProvisionedResources resources) {
+        this.dynamoDb = dynamoDb;
+        this.sqs = sqs;
+        this.resources = resources;
+        this.ledger = new Ledger(dynamoDb, resources.tableName("LedgerTable"));
+        this.reviews = new ReviewStore(dynamoDb, resources.tableName("LedgerTable"));
+    }
+
+    @BeforeAll
+    static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamoDb)
+                .overrideConfiguration(configuration -> configuration
+                        .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(20))).maxAttempts(250))
+                .build()) {
+            waiter.waitUntilTableExists(request -> request.tableName(resources.tableName("LedgerTable")));
+        }
+    }
+
+    @BeforeEach
+    void emptyLedgerAndQueues() {
+        EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
+        for (String queue : List.of("DealWonQueue", "InvoiceRequestQueue")) {
+            EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl(queue));
+        }
+    }
+
+    @Test
+    void storedItemReadsBackWithFacts() {
+        ReviewItem item = ReviewItem.pending(key, 3, ReviewType.TAX_EXCEPTION, "line 9001 is exempt",
+                List.of("line_item.9001.tax_category"), java.util.Map.of("companyName", "Example Trading (Pty) Ltd"),
+                HandoffState.RECEIVED, clock.instant());
+
+        reviews.create(item);
+
+        ReviewItem stored = reviews.find(item.id()).orElseThrow();
+        assertThat(stored.id()).isEqualTo("hubspot:9999999:" + dealId + "/3");
+        assertThat(stored.facts()).containsEntry("companyName", "Example Trading (Pty) Ltd");
+        assertThat(stored.resumeState()).isEqualTo(HandoffState.RECEIVED);
+        assertThat(stored.status()).isEqualTo(ReviewStatus.PENDING);
+        assertThat(stored.toString()).doesNotContain("Example Trading");
+    }
+
+    @Test
+    void secondCreateKeepsFirstItem() {
+        ReviewItem first = ReviewItem.pending(key, 3, ReviewType.TAX_EXCEPTION, "first", List.of(), null, HandoffState.RECEIVED,
+                clock.instant());
+        ReviewItem again = ReviewItem.pending(key, 3, ReviewType.TAX_EXCEPTION, "again", List.of(), null, HandoffState.RECEIVED,
+                clock.instant().plusSeconds(5));
+
+        reviews.create(first);
+
+        assertThat(reviews.create(again).reason()).isEqualTo("first");
+    }
+
+    @Test
+    void listFiltersByStatusTypeAndAge() {
+        Instant t0 = clock.instant();
+        reviews.create(ReviewItem.pending(key, 1, ReviewType.TAX_EXCEPTION, "old tax", List.of(), null, HandoffState.RECEIVED,
+                t0.minus(Duration.ofDays(3))));
+        reviews.create(ReviewItem.pending(key, 2, ReviewType.PRICING_OVERRIDE, "new pricing", List.of(), null,
+                HandoffState.RECEIVED, t0));
+        ReviewItem decided = reviews.create(ReviewItem.pending(key, 4, ReviewType.TAX_EXCEPTION, "decided tax", List.of(), null,
+                HandoffState.RECEIVED, t0));
+        reviews.decide(decided, ReviewStatus.REJECTED, REVIEWER, "duplicate deal", t0);
+
+        assertThat(reviews.list(ReviewStatus.PENDING, Optional.empty(), Optional.empty()))
+                .extracting(ReviewItem::reason).containsExactly("old tax", "new pricing");
+        assertThat(reviews.list(ReviewStatus.PENDING, Optional.of(ReviewType.PRICING_OVERRIDE), Optional.empty()))
+                .extracting(ReviewItem::reason).containsExactly("new pricing");
+        assertThat(reviews.list(ReviewStatus.PENDING, Optional.empty(), Optional.of(t0.minus(Duration.ofDays(1)))))
+                .extracting(ReviewItem::reason).containsExactly("old tax");
+        assertThat(reviews.list(ReviewStatus.REJECTED, Optional.empty(), Optional.empty()))
+                .singleElement().satisfies(item -> {
+                    assertThat(item.decidedBy()).isEqualTo(REVIEWER);
+                    assertThat(item.decisionReason()).isEqualTo("duplicate deal");
+                    assertThat(item.decidedAt()).isEqualTo(t0);
+                });
+    }
+
+    @Test
+    void decidedItemCannotBeDecidedAgain() {
+        ReviewItem item = reviews.create(ReviewItem.pending(key, 1, ReviewType.CREDIT_DECISION, "overdue", List.of(), null,
+                HandoffState.CUSTOMER_READY, clock.instant()));
+        reviews.decide(item, ReviewStatus.APPROVED, REVIEWER, "paid yesterday", clock.instant());
+
+        assertThatThrownBy(() -> reviews.decide(item, ReviewStatus.REJECTED, REVIEWER, "changed my mind", clock.instant()))
+                .isInstanceOf(ReviewAlreadyDecidedException.class)
+                .hasMessageContaining(item.id());
+    }
+
+    @Test
+    void exemptLineHoldsBeforeCustomerStep() {
+        crm.put(deal(TaxCategory.EXEMPT, "4000000000", "1000.00"));
+
+        assertThat(runCustomerUpsert()).containsExactly(CustomerUpsertService.Outcome.IN_REVIEW);
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(handoff().resumeState()).isEqualTo(HandoffState.RECEIVED);
+        assertThat(pendingReviews()).singleElement().extracting(ReviewItem::type).isEqualTo(ReviewType.TAX_EXCEPTION);
+        assertThat(accounting.contactsCreated).isZero();
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.HANDOFF_STATUS, "IN_REVIEW");
+        assertThat(crm.notes).anyMatch(note -> note.text().contains("finance review"));
+    }
+
+    @Test
+    void approvedTaxExceptionEndsWithOneInvoice() {
+        crm.put(deal(TaxCategory.EXEMPT, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        ReviewItem review = pendingReviews().get(0);
+
+        ReviewItem approved = decisions().approve(review.id(), REVIEWER, "exempt training course, confirmed");
+        runCustomerUpsert();
+        runInvoiceCreation();
+
+        assertThat(approved.status()).isEqualTo(ReviewStatus.APPROVED);
+        assertThat(approved.decidedBy()).isEqualTo(REVIEWER);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+        assertThat(crm.notes).anyMatch(note -> note.text().contains("approved by " + REVIEWER)
+                && note.text().contains("exempt training course, confirmed"));
+    }
+
+    @Test
+    void rejectedReviewClosesHandoff() {
+        crm.put(deal(TaxCategory.ZERO_RATED, "4000000000", "1000.00"));
+        runCustomerUpsert();
+
+        decisions().reject(pendingReviews().get(0).id(), REVIEWER, "not a zero-rated supply");
+        runCustomerUpsert();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.REJECTED);
+        assertThat(accounting.invoices).isEmpty();
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.HANDOFF_STATUS, "REJECTED");
+        assertThat(crm.notes).anyMatch(note -> note.text().contains("rejected by " + REVIEWER));
+    }
+
+    @Test
+    void overdueCustomerHoldsAfterCustomerLinked() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        standing = new CreditStanding(new BigDecimal("3000.00"), new BigDecimal("1200.00"), Optional.empty());
+
+        runCustomerUpsert();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(handoff().resumeState()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(handoff().customerId()).isNotNull();
+        assertThat(drain("InvoiceRequestQueue", InvoiceRequestMessage.class)).isEmpty();
+
+        decisions().approve(pendingReviews().get(0).id(), REVIEWER, "payment plan agreed");
+        runInvoiceCreation();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void approvedArchivedMatchCreatesNewContact() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000f1", companyId, "Old Trading Name",
+                "4000000000", null, null, "ARCHIVED"));
+        runCustomerUpsert();
+        assertThat(pendingReviews()).singleElement().extracting(ReviewItem::type).isEqualTo(ReviewType.CUSTOMER_MERGE);
+
+        decisions().approve(pendingReviews().get(0).id(), REVIEWER, "new legal entity, keep the old one archived");
+        runCustomerUpsert();
+        runInvoiceCreation();
+
+        assertThat(accounting.contactsCreated).isEqualTo(1);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void handoffResumesOnlyWhenEveryReviewIsDecided() {
+        crm.put(deal(TaxCategory.EXEMPT, "4000000000", "1000.00", new BigDecimal("40")));
+        runCustomerUpsert();
+        List<ReviewItem> pending = pendingReviews();
+        assertThat(pending).extracting(ReviewItem::type)
+                .containsExactlyInAnyOrder(ReviewType.PRICING_OVERRIDE, ReviewType.TAX_EXCEPTION);
+
+        decisions().approve(pending.get(0).id(), REVIEWER, "approved by the sales director");
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
+
+        decisions().approve(pending.get(1).id(), REVIEWER, "exempt supply confirmed");
+        runCustomerUpsert();
+        runInvoiceCreation();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void voidWhileDealWonHoldsForDispute() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        String invoiceId = voidInvoice();
+
+        PaymentStatusSyncService.Outcome outcome = paymentSync().process(new PaymentEventMessage(Fixtures.TENANT_ID, invoiceId, ""));
+
+        assertThat(outcome).isEqualTo(PaymentStatusSyncService.Outcome.IN_REVIEW);
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(pendingReviews()).singleElement().extracting(ReviewItem::type).isEqualTo(ReviewType.COMMERCIAL_DISPUTE);
+
+        decisions().approve(pendingReviews().get(0).id(), REVIEWER, "customer cancelled; credit agreed");
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.VOIDED);
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "VOIDED");
+    }
+
+    @Test
+    void voidAfterDealLeftWonIsRecorded() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        String invoiceId = voidInvoice();
+        CrmDeal lost = crm.readDeal(dealId);
+        crm.put(new CrmDeal(lost.id(), lost.name(), lost.pipeline(), "closedlost", lost.closeDate(), lost.amount(), lost.currency(),
+                lost.companies(), lost.contacts(), lost.lineItems(), lost.recordUrl()));
+
+        PaymentStatusSyncService.Outcome outcome = paymentSync().process(new PaymentEventMessage(Fixtures.TENANT_ID, invoiceId, ""));
+
+        assertThat(outcome).isEqualTo(PaymentStatusSyncService.Outcome.SYNCED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.VOIDED);
+        assertThat(pendingReviews()).isEmpty();
+    }
+
+    @Test
+    void decisionWithoutReasonIsRejected() {
+        crm.put(deal(TaxCategory.EXEMPT, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        String id = pendingReviews().get(0).id();
+
+        assertThatThrownBy(() -> decisions().approve(id, REVIEWER, " "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--reason");
+        assertThat(reviews.find(id).orElseThrow().status()).isEqualTo(ReviewStatus.PENDING);
+    }
+
+    @Test
+    void approvingAgainFinishesFailedResume() {
+        crm.put(deal(TaxCategory.EXEMPT, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        ReviewItem review = pendingReviews().get(0);
+        // The approval is stored, then the resume fails because the deal-won queue does not exist.
+        ReviewDecisionService broken = new ReviewDecisionService(ledger, reviews, new CrmStatusWriter(crm, ledger, clock),
+                new QueuePublisher(sqs), resources.queueUrl("DealWonQueue") + "-missing", resources.queueUrl("InvoiceRequestQueue"),
+                clock);
+        assertThatThrownBy(() -> broken.approve(review.id(), REVIEWER, "exempt supply")).isInstanceOf(RuntimeException.class);
+        assertThat(reviews.find(review.id()).orElseThrow().status()).isEqualTo(ReviewStatus.APPROVED);
+        assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
+
+        decisions().approve(review.id(), REVIEWER, "exempt supply");
+        runCustomerUpsert();
+        runInvoiceCreation();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void unknownReviewIsNotFound() {
+        assertThatThrownBy(() -> decisions().approve(key.value() + "/99", REVIEWER, "ok"))
+                .isInstanceOf(dev.handoff.error.NotFoundException.class)
+                .hasMessageContaining("was not found");
+    }
+
+    private CrmDeal deal(TaxCategory category, String vatNumber, String unitPrice) {
+        return deal(category, vatNumber, unitPrice, null);
+    }
+
+    private CrmDeal deal(TaxCategory category, String vatNumber, String unitPrice, BigDecimal discount) {
+        CrmCompany company = new CrmCompany(companyId, "Example Trading", "Example Trading (Pty) Ltd", vatNumber,
+                "2019/123456/07", "accounts@example-trading.test", Fixtures.ADDRESS);
+        return new CrmDeal(dealId, "Training", "default", "closedwon", Instant.parse("2026-02-28T22:30:00Z"),
+                new BigDecimal(unitPrice), "ZAR", List.of(company), List.of(),
+                List.of(new CrmLineItem("9001", "Training course", null, BigDecimal.ONE, new BigDecimal(unitPrice), discount, null,
+                        category)),
+                null);
+    }
+
+    private List<CustomerUpsertService.Outcome> runCustomerUpsert() {
+        List<DealWonMessage> messages = drain("DealWonQueue", DealWonMessage.class);
+        if (messages.isEmpty() && ledger.find(key).isEmpty()) {
+            messages = List.of(new DealWonMessage(key.value(), Fixtures.PORTAL_ID + ":1", clock.millis()));
+        }
+        List<CustomerUpsertService.Outcome> outcomes = new ArrayList<>();
+        for (DealWonMessage message : messages) {
+            outcomes.add(customerUpsert().process(message));
+        }
+        return outcomes;
+    }
+
+    private void runInvoiceCreation() {
+        for (InvoiceRequestMessage message : drain("InvoiceRequestQueue", InvoiceRequestMessage.class)) {
+            invoiceCreation().process(message);
+        }
+    }
+
+    private CustomerUpsertService customerUpsert() {
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        HandoffBlocker blocker = new HandoffBlocker(ledger, reviews, writer, clock);
+        FinanceGate gate = new FinanceGate(new ReviewRules(ReviewPolicy.southAfricanDefaults(), PriceBasis.EXCLUSIVE,
+                new BigDecimal("15.00"), TaxCategory.STANDARD), reviews, blocker, crm, accounting, ledger);
+        return new CustomerUpsertService(ledger, crm, accounting, new QueuePublisher(sqs), blocker,
+                WonStages.parse("default:closedwon"), Fixtures.TENANT_ID, resources.queueUrl("InvoiceRequestQueue"), clock, gate);
+    }
+
+    private InvoiceCreationService invoiceCreation() {
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE, "AUTHORISED", "200",
+                TaxCategory.STANDARD);
+        return new InvoiceCreationService(ledger, crm, accounting, drafter, writer, new HandoffBlocker(ledger, reviews, writer, clock),
+                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock);
+    }
+
+    private ReviewDecisionService decisions() {
+        return new ReviewDecisionService(ledger, reviews, new CrmStatusWriter(crm, ledger, clock), new QueuePublisher(sqs),
+                resources.queueUrl("DealWonQueue"), resources.queueUrl("InvoiceRequestQueue"), clock);
+    }
+
+    private PaymentStatusSyncService paymentSync() {
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        DisputeCheck disputes = new DisputeCheck(crm, WonStages.parse("default:closedwon"),
+                new HandoffBlocker(ledger, reviews, writer, clock));
+        return new PaymentStatusSyncService(ledger, accounting, writer, new QueuePublisher(sqs), OnboardingRule.fullyPaid(),
+                resources.queueUrl("OnboardingQueue"), clock, Optional.of(disputes));
+    }
+
+    /** Voids the deal's invoice in the fake accounting system, as a person would in Xero, and returns its id. */
+    private String voidInvoice() {
+        AccountingInvoice invoice = accounting.invoices.get(0);
+        accounting.invoices.set(0, new AccountingInvoice(invoice.invoiceId(), invoice.invoiceNumber(), invoice.reference(),
+                "VOIDED", invoice.currencyCode(), invoice.subTotal(), invoice.totalTax(), invoice.total(),
+                BigDecimal.ZERO.setScale(2), invoice.amountPaid(), invoice.amountCredited(), Instant.now()));
+        return invoice.invoiceId();
+    }
+
+    private List<ReviewItem> pendingReviews() {
+        return reviews.forHandoff(key).stream().filter(ReviewItem::isPending).toList();
+    }
+
+    private Handoff handoff() {
+        return ledger.find(key).orElseThrow();
+    }
+
+    private <T> List<T> drain(String queue, Class<T> type) {
+        return EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl(queue)).stream()
+                .map(message -> Json.read(message.body(), type))
+                .toList();
+    }
+}

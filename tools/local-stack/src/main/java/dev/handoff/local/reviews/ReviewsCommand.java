@@ -1,0 +1,139 @@
+package dev.handoff.local.reviews;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.handoff.local.LocalSettings;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/**
+ * {@code ./handoff reviews list|show|approve|reject}: lists and decides review items through the ops routes.
+ *
+ * <p>The API is {@code --api URL}, else the {@code HANDOFF_API_URL} environment variable, else the local stack
+ * of {@code ./handoff serve} on http://127.0.0.1:3000. A local URL is called unsigned, and the decision records
+ * {@code local:<reviewer>} ({@code --reviewer}, default the operating system user). Any other URL is a deployed
+ * stack's {@code OpsApiUrl} output: requests are signed with AWS Signature Version 4 using the default AWS
+ * credential chain, and the stack records the caller's IAM ARN as the reviewer.
+ */
+public final class ReviewsCommand {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USAGE = "usage: ./handoff reviews list [--status PENDING|APPROVED|REJECTED] [--type TYPE]"
+            + " [--older-than-hours N] | show ID | approve ID --reason TEXT | reject ID --reason TEXT;"
+            + " options: [--api URL] [--region REGION] [--reviewer NAME] [--json]";
+
+    private final Map<String, String> environment;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public ReviewsCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs one subcommand and returns the exit code: 0 done, 1 rejected by the API, 2 invalid usage. */
+    public int run(List<String> arguments) throws Exception {
+        List<String> args = new ArrayList<>(arguments);
+        if (args.isEmpty()) {
+            err.println(USAGE);
+            return 2;
+        }
+        String action = args.remove(0);
+        boolean json = args.remove("--json");
+        Optional<String> api = option(args, "--api");
+        Optional<String> region = option(args, "--region");
+        Optional<String> reviewer = option(args, "--reviewer");
+        Optional<String> reason = option(args, "--reason");
+        Optional<String> status = option(args, "--status");
+        Optional<String> type = option(args, "--type");
+        Optional<String> olderThan = option(args, "--older-than-hours");
+        if (args.stream().anyMatch(arg -> arg.startsWith("--"))) {
+            err.println("handoff reviews: unknown option " + args.stream().filter(arg -> arg.startsWith("--")).findFirst().get()
+                    + "; " + USAGE);
+            return 2;
+        }
+
+        URI apiUrl = URI.create(api.or(() -> Optional.ofNullable(environment.get("HANDOFF_API_URL")).filter(url -> !url.isBlank()))
+                .orElse("http://127.0.0.1:" + LocalSettings.DEFAULT_API_PORT));
+        ReviewsApi client = new ReviewsApi(apiUrl, isLocal(apiUrl) ? Optional.empty()
+                : Optional.of(new SigV4Signer(DefaultCredentialsProvider.builder().build(),
+                        region.orElseGet(() -> SigV4Signer.regionOf(apiUrl)))));
+        String name = reviewer.orElse(environment.getOrDefault("USER", "unknown"));
+
+        ReviewsApi.Reply reply;
+        switch (action) {
+            case "list" -> {
+                Long hours = olderThan.map(Long::valueOf).orElse(null);
+                reply = client.list(status.orElse("PENDING"), type.orElse(null), hours);
+            }
+            case "show" -> reply = client.show(single(args, "show"));
+            case "approve", "reject" -> {
+                if (reason.isEmpty() || reason.get().isBlank()) {
+                    err.println("handoff reviews " + action + ": --reason is required; say why, it goes to the ledger and the CRM deal");
+                    return 2;
+                }
+                String id = single(args, action);
+                reply = action.equals("approve") ? client.approve(id, reason.get(), name) : client.reject(id, reason.get(), name);
+            }
+            default -> {
+                err.println("handoff reviews: unknown subcommand " + action + "; " + USAGE);
+                return 2;
+            }
+        }
+
+        if (!reply.ok()) {
+            err.println("handoff reviews " + action + ": " + reply.message());
+            return 1;
+        }
+        if (json) {
+            out.println(JSON.writeValueAsString(reply.body()));
+        } else if (action.equals("list")) {
+            printList(reply.body().path("reviews"));
+        } else {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(reply.body().path("review")));
+        }
+        return 0;
+    }
+
+    private void printList(JsonNode reviews) {
+        if (reviews.isEmpty()) {
+            out.println("No reviews.");
+            return;
+        }
+        out.printf("%-40s %-18s %-9s %6s  %s%n", "ID", "TYPE", "STATUS", "AGE_H", "REASON");
+        for (JsonNode review : reviews) {
+            out.printf("%-40s %-18s %-9s %6d  %s%n", review.path("id").asText(), review.path("type").asText(),
+                    review.path("status").asText(), review.path("ageHours").asLong(), review.path("reason").asText());
+        }
+    }
+
+    private static boolean isLocal(URI url) {
+        return "127.0.0.1".equals(url.getHost()) || "localhost".equals(url.getHost());
+    }
+
+    private static String single(List<String> args, String action) {
+        if (args.size() != 1) {
+            throw new IllegalArgumentException("handoff reviews " + action + " takes one review id, as ./handoff reviews list prints it");
+        }
+        return args.get(0);
+    }
+
+    private static Optional<String> option(List<String> args, String name) {
+        int at = args.indexOf(name);
+        if (at < 0) {
+            return Optional.empty();
+        }
+        if (at + 1 >= args.size()) {
+            throw new IllegalArgumentException("handoff reviews: " + name + " needs a value");
+        }
+        String value = args.remove(at + 1);
+        args.remove(at);
+        return Optional.of(value);
+    }
+}
