@@ -64,6 +64,8 @@ public final class LocalHandoff implements AutoCloseable {
                     .parameter("SecretsArn", "local-secrets-come-from-the-environment")
                     .parameter("OnboardingRule", onboardingRule)
                     .environment("HANDOFF_SECRET_ID", "")
+                    .environment("RETRY_BASE_DELAY_SECONDS", Long.toString(Math.max(1, retryDelay.toSeconds())))
+                    .environment("PARKED_RETRY_DELAY_SECONDS", "2")
                     .environment("HUBSPOT_ACCESS_TOKEN", LocalSettings.HUBSPOT_ACCESS_TOKEN)
                     .environment("HUBSPOT_CLIENT_SECRET", LocalSettings.HUBSPOT_CLIENT_SECRET)
                     .environment("XERO_ACCESS_TOKEN", LocalSettings.XERO_ACCESS_TOKEN)

@@ -66,6 +66,7 @@ public final class XeroSimulator implements AutoCloseable {
     private final AtomicInteger putInvoiceCalls = new AtomicInteger();
     private final List<String> putInvoiceIdempotencyKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger invoiceCreatesToFail = new AtomicInteger();
+    private volatile boolean outage;
     private volatile URI webhookUrl;
 
     private XeroSimulator(Builder builder) throws IOException {
@@ -144,6 +145,14 @@ public final class XeroSimulator implements AutoCloseable {
         invoiceCreatesToFail.set(count);
     }
 
+    /**
+     * Starts or ends an outage: while it lasts, every API request gets 503 Service Unavailable and changes nothing.
+     * Payments recorded through {@link #recordPayment} still work, as they come from the customer's side.
+     */
+    public void outage(boolean down) {
+        this.outage = down;
+    }
+
     /** Registers a receiver that gets an INVOICE UPDATE webhook after every payment; {@code null} turns it off. */
     public void webhookUrl(URI url) {
         this.webhookUrl = url;
@@ -192,6 +201,10 @@ public final class XeroSimulator implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (outage) {
+                sendProblem(exchange, 503, "Service Unavailable", "Simulated outage");
+                return;
+            }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (authorization == null || !authorization.equals("Bearer " + accessToken)) {
                 sendProblem(exchange, 401, "Unauthorized", "AuthenticationUnsuccessful");
