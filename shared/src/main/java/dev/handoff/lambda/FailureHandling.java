@@ -161,7 +161,10 @@ public class FailureHandling {
                     count("RetriesExhausted");
                     recordFailure(record, failureClass, "retries exhausted after attempt " + attempt + ": " + reason,
                             handoffKey, attempt);
-                    appendEvent(handoffKey, "retry", "RETRIES_EXHAUSTED", "moving to the dead-letter queue: " + reason);
+                    if (receiveCountOf(record) <= 1) {
+                        // Later receives of the same message would only repeat this timeline line.
+                        appendEvent(handoffKey, "retry", "RETRIES_EXHAUSTED", "leaving for the dead-letter queue: " + reason);
+                    }
                 }
                 LOG.warn("Message {} failed at attempt {} ({}); left for the queue's redrive policy", record.getMessageId(),
                         attempt, reason);
@@ -188,6 +191,16 @@ public class FailureHandling {
         }
         try {
             return Math.max(1, Integer.parseInt(attribute.getStringValue().trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** Returns SQS's ApproximateReceiveCount of the record, 1 when absent. */
+    static int receiveCountOf(SQSEvent.SQSMessage record) {
+        String value = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
+        try {
+            return value == null ? 1 : Integer.parseInt(value);
         } catch (NumberFormatException e) {
             return 1;
         }

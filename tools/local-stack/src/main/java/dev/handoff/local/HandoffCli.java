@@ -1,6 +1,9 @@
 package dev.handoff.local;
 
 import dev.handoff.local.engines.RepositoryRoot;
+import dev.handoff.local.ops.LocalOps;
+import dev.handoff.local.ops.LocalStackState;
+import dev.handoff.local.ops.OpsCommand;
 import dev.handoff.local.scenario.DemoScenario;
 import dev.handoff.local.scenario.DemoScenarios;
 import dev.handoff.simulator.hubspot.WebhookSender;
@@ -39,6 +42,7 @@ public final class HandoffCli {
             case "demo" -> demo(arguments, results);
             case "serve" -> serve(arguments, results);
             case "send-webhook" -> sendWebhook(arguments, results);
+            case "ops" -> new OpsCommand(results, System.err).run(arguments);
             default -> usage(System.err);
         };
         System.exit(exitCode);
@@ -79,7 +83,9 @@ public final class HandoffCli {
                 results.println(summary.toJson());
                 results.println(summary.completed() ? "The story completed." : "The story did NOT complete; see the timeline above.");
             }
-            return summary.completed() ? 0 : 1;
+            List<String> violations = LocalOps.of(local, LocalOps.LOCAL_ACTOR).check();
+            System.err.println(violations.isEmpty() ? "ops check passed" : "ops check found violations: " + violations);
+            return summary.completed() && violations.isEmpty() ? 0 : 1;
         }
     }
 
@@ -87,7 +93,7 @@ public final class HandoffCli {
         return DemoScenarios.all().stream().map(DemoScenario::name).toList();
     }
 
-    private static int serve(List<String> arguments, PrintStream out) throws InterruptedException {
+    private static int serve(List<String> arguments, PrintStream out) throws InterruptedException, IOException {
         int port = LocalSettings.DEFAULT_API_PORT;
         if (arguments.size() == 2 && arguments.get(0).equals("--port")) {
             port = parsePort(arguments.get(1));
@@ -101,6 +107,8 @@ public final class HandoffCli {
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalHandoff local = LocalHandoff.start(port, LOCAL_RETRY_DELAY, "PAID")) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "handoff-serve-stop"));
+            // ./handoff ops in another terminal reads the engines' endpoints from this file.
+            LocalStackState.of(local).write(RepositoryRoot.find());
             out.println("Handoff local stack is up (Ctrl-C stops it).");
             out.println("  HubSpot webhooks: POST " + local.hubSpotWebhookUrl());
             out.println("  Xero webhooks:    POST " + local.xeroWebhookUrl());
@@ -114,6 +122,8 @@ public final class HandoffCli {
                     + LocalSettings.TENANT_ID + "' " + local.xero().baseUrl() + "/Invoices");
             out.flush();
             stopped.await();
+        } finally {
+            java.nio.file.Files.deleteIfExists(LocalStackState.path(RepositoryRoot.find()));
         }
         return 0;
     }
@@ -155,7 +165,7 @@ public final class HandoffCli {
     }
 
     private static int usage(PrintStream out) {
-        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | test");
+        out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL] | ops COMMAND | test");
         return 2;
     }
 }

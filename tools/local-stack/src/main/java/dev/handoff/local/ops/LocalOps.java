@@ -5,12 +5,10 @@ import dev.handoff.ledger.Ledger;
 import dev.handoff.local.LocalHandoff;
 import dev.handoff.local.LocalSettings;
 import dev.handoff.local.engines.ProvisionedResources;
-import dev.handoff.local.engines.QueueDefinition;
 import dev.handoff.local.engines.SamTemplate;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,26 +35,11 @@ public final class LocalOps {
                 LocalSettings.TENANT_ID, Optional.of(localXero(xeroBaseUrl)), actor, Clock.systemUTC());
     }
 
-    /** Returns a route for every queue whose redrive policy names a dead-letter queue and that a function consumes. */
     static List<QueueRoute> routes(SamTemplate template, ProvisionedResources resources) {
-        List<String> consumed = template.functions().stream()
-                .flatMap(function -> function.sqsEvents().stream())
-                .map(source -> source.queueLogicalId())
-                .toList();
-        List<QueueRoute> routes = new ArrayList<>();
-        for (QueueDefinition queue : template.queues()) {
-            if (queue.redrive().isEmpty() || !consumed.contains(queue.logicalId())) {
-                continue;
-            }
-            String deadLetter = queue.redrive().get().deadLetterQueueLogicalId();
-            routes.add(new QueueRoute(queue.logicalId(), resources.queueUrl(queue.logicalId()),
-                    resources.queueArns().get(queue.logicalId()), resources.queueUrl(deadLetter),
-                    resources.queueArns().get(deadLetter)));
-        }
-        return routes;
+        return QueueRoute.fromTemplate(template, resources::queueUrl, logicalId -> resources.queueArns().get(logicalId));
     }
 
-    private static XeroClient localXero(URI baseUrl) {
+    static XeroClient localXero(URI baseUrl) {
         return XeroClient.builder(LocalSettings.TENANT_ID, () -> LocalSettings.XERO_ACCESS_TOKEN)
                 .baseUrl(baseUrl)
                 .standardRate(new BigDecimal("15.00"))

@@ -6,7 +6,7 @@ import java.util.Optional;
 /** The scenarios {@code ./handoff demo --scenario NAME} knows. Add new ones to {@link #ALL}. */
 public final class DemoScenarios {
 
-    private static final List<DemoScenario> ALL = List.of();
+    private static final List<DemoScenario> ALL = List.of(new AccountingOutageScenario());
 
     private DemoScenarios() {
     }
