@@ -56,6 +56,22 @@ public final class OpsCommand {
         }
     }
 
+    /** Runs the command against {@code operations}, ignoring the target options; for tests. */
+    int run(List<String> arguments, Operations operations) {
+        try {
+            List<String> args = new ArrayList<>(arguments);
+            String portal = option(args, "--portal").orElse(LocalSettings.PORTAL_ID);
+            if (args.isEmpty()) {
+                err.println(USAGE);
+                return 2;
+            }
+            return dispatch(operations, args, portal);
+        } catch (IllegalArgumentException e) {
+            err.println("handoff ops: " + e.getMessage());
+            return 2;
+        }
+    }
+
     private int parseAndRun(List<String> args) {
         Optional<String> stack = option(args, "--stack");
         Optional<String> table = option(args, "--table");
