@@ -107,8 +107,11 @@ public final class HandoffCli {
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalHandoff local = LocalHandoff.start(port, LOCAL_RETRY_DELAY, "PAID")) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "handoff-serve-stop"));
-            // ./handoff ops in another terminal reads the engines' endpoints from this file.
-            LocalStackState.of(local).write(RepositoryRoot.find());
+            // ./handoff ops in another terminal reads the engines' endpoints from this file. Ctrl-C ends the JVM
+            // before this method returns, so a shutdown hook deletes the file.
+            Path root = RepositoryRoot.find();
+            LocalStackState.of(local).write(root);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> LocalStackState.delete(root), "handoff-serve-state"));
             out.println("Handoff local stack is up (Ctrl-C stops it).");
             out.println("  HubSpot webhooks: POST " + local.hubSpotWebhookUrl());
             out.println("  Xero webhooks:    POST " + local.xeroWebhookUrl());
@@ -122,8 +125,6 @@ public final class HandoffCli {
                     + LocalSettings.TENANT_ID + "' " + local.xero().baseUrl() + "/Invoices");
             out.flush();
             stopped.await();
-        } finally {
-            java.nio.file.Files.deleteIfExists(LocalStackState.path(RepositoryRoot.find()));
         }
         return 0;
     }

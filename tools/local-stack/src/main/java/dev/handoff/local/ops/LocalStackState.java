@@ -35,6 +35,15 @@ public record LocalStackState(URI dynamoDbEndpoint, URI sqsEndpoint, String ledg
         JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
     }
 
+    /** Deletes the state file; a failure leaves a stale file, which ops reports as an unreachable stack. */
+    public static void delete(Path root) {
+        try {
+            Files.deleteIfExists(path(root));
+        } catch (IOException e) {
+            System.err.println("Could not delete " + path(root) + ": " + e.getMessage());
+        }
+    }
+
     /**
      * Reads the state of the running local stack.
      *

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * {@code ./handoff ops ...}: the operator's commands. By default they act on the local stack of a running
@@ -95,7 +96,14 @@ public final class OpsCommand {
             err.println("handoff ops: " + e.getMessage());
             return 1;
         }
-        return dispatch(operations, args, portal);
+        try {
+            return dispatch(operations, args, portal);
+        } catch (SdkClientException e) {
+            err.println("handoff ops: cannot reach " + (stack.isPresent() ? "AWS" : "the local stack") + ": "
+                    + e.getMessage() + (stack.isPresent() ? "; check the credentials and the region"
+                    : "; is ./handoff serve still running? Start it again"));
+            return 1;
+        }
     }
 
     private int dispatch(Operations operations, List<String> args, String portal) {
