@@ -243,7 +243,11 @@ public class FailureHandling {
                 ? data.fields() : List.of("record");
         try {
             Optional<Handoff> found = ledger.find(key);
-            if (found.isEmpty() || found.get().state().isTerminal() || found.get().state().isException()) {
+            if (found.isEmpty()) {
+                // No handoff to mark; the message failure item is what ops lists.
+                return;
+            }
+            if (found.get().state().isTerminal() || found.get().state().isException()) {
                 appendEvent(key.value(), "failure", "DATA_ERROR", reason);
                 return;
             }
