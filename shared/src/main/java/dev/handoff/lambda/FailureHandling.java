@@ -91,8 +91,8 @@ public class FailureHandling {
     }
 
     /**
-     * Sends the record again after the parked delay when its scope is parked, and returns whether it did. A record
-     * that could not be sent again is handled as usual, so a parked scope never loses a message.
+     * Sends the record again after the parked delay when its scope is parked, and returns whether it did. When the
+     * send fails, the caller handles the record as usual instead of dropping it.
      */
     boolean holdIfParked(SQSEvent.SQSMessage record) {
         if (operations == null || parkScope == null) {
@@ -206,7 +206,7 @@ public class FailureHandling {
         }
     }
 
-    /** Sends a copy of the record with its string attributes and the attempt number; returns whether SQS took it. */
+    /** Sends a copy of the record with its string attributes and the attempt number, and returns whether SQS accepted it. */
     private boolean sendAgain(SQSEvent.SQSMessage record, int attempt, Duration delay) {
         if (sqs == null || retryQueueUrl == null) {
             return false;
@@ -315,9 +315,9 @@ public class FailureHandling {
     }
 
     /**
-     * Returns a reason fit for the ledger and logs: Handoff's messages name APIs, statuses and fields only, a data
-     * error is reduced to its fields because its message may quote customer data, and other exceptions are reduced
-     * to their class and AWS error code.
+     * Returns a reason fit for the ledger and logs. Handoff's own messages name APIs, statuses and fields only. A
+     * data error is reduced to its fields, because its message may quote customer data. Other exceptions are
+     * reduced to their class and AWS error code.
      */
     static String reasonOf(Throwable failure) {
         if (failure instanceof MalformedMessageException) {

@@ -5,7 +5,7 @@ import dev.handoff.error.ConfigurationException;
 import java.time.Duration;
 
 /**
- * How a consumer retries a retryable failure: it sends the message again with a delay that doubles per attempt
+ * Retry settings of a consumer. For a retryable failure it sends the message again with a delay that doubles per attempt
  * (base, 2 x base, 4 x base, ...), capped at the SQS maximum of 900 seconds. After {@code maxAttempts} attempts
  * it stops re-sending, and the queue's redrive policy moves the message to the dead-letter queue after
  * {@code maxReceiveCount} more receives. While a scope is parked, its messages are re-sent every

@@ -37,14 +37,14 @@ public final class SqsBatch {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<R, Integer> outcomes = new EnumMap<>(outcomeType);
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
-        int held = 0;
+        int parkedRecords = 0;
 
         for (SQSEvent.SQSMessage record : records) {
             MDC.put("messageId", record.getMessageId());
             T message = null;
             try {
                 if (failureHandling.holdIfParked(record)) {
-                    held++;
+                    parkedRecords++;
                     continue;
                 }
                 message = Json.read(record.getBody(), messageType);
@@ -66,7 +66,7 @@ public final class SqsBatch {
         }
 
         LOG.info("Batch of {} processed: outcomes {}, held for a parked tenant {}, failed {}", records.size(), outcomes,
-                held, failures.size());
+                parkedRecords, failures.size());
         return new SQSBatchResponse(failures);
     }
 

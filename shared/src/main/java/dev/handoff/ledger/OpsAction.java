@@ -2,6 +2,6 @@ package dev.handoff.ledger;
 
 import java.time.Instant;
 
-/** One operator action run through {@code ./handoff ops}: what ran, on what, with what outcome and by whom. */
+/** One operator action run through {@code ./handoff ops}: the action, its target, its outcome and the operator. */
 public record OpsAction(Instant at, String action, String target, String outcome, String actor) {
 }

@@ -179,9 +179,9 @@ class FailureHandlingTest {
             return DealOutcome.DONE;
         };
 
-        SQSBatchResponse held = process(record("m-held", 1), work);
+        SQSBatchResponse whileParked = process(record("m-held", 1), work);
 
-        assertThat(held.getBatchItemFailures()).isEmpty();
+        assertThat(whileParked.getBatchItemFailures()).isEmpty();
         assertThat(calls).hasValue(0);
         assertThat(EngineTestData.receiveAndDeleteAll(sqs, queueUrl)).hasSize(1);
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Xero answers 503 to every request for longer than the retries last. The deal-won message is sent again with
+ * Xero returns 503 to every request for longer than the retries last. The deal-won message is sent again with
  * growing delays, then reaches the deal-won dead-letter queue with its reason in the ledger. After Xero recovers,
  * a redrive moves it back and the handoff completes with one customer and one invoice.
  */

@@ -62,9 +62,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Crashes one run of a deal's handoff at every point around every external call (CRM, accounting, SQS sends)
- * and every ledger write, then lets the webhook and the SQS messages be delivered again, and checks that each
- * run ends with exactly one customer, one invoice and one onboarding trigger.
+ * Crashes one run of a deal's handoff at one point: just before or just after an external call (CRM,
+ * accounting, SQS send) or a ledger write. The webhook and the SQS messages are then delivered again. Every point
+ * gets its own run, and each run must end with exactly one customer, one invoice and one onboarding trigger.
  *
  * <p>The run uses the local engines (dynalite, ElasticMQ), the HubSpot and Xero simulators, the real HTTP adapters
  * and the real function handlers. Only the Lambda runtime is replaced by a loop that receives each queue and puts
@@ -215,7 +215,7 @@ class CrashRecoveryTest {
                     ledger.find(key).map(Handoff::state).orElse(null));
         }
 
-        /** Delivers the webhook until the intake answers 200, as HubSpot retries a delivery that failed. */
+        /** Delivers the webhook until the intake returns 200, as HubSpot retries a delivery that failed. */
         private void deliverWebhook(String dealId, long eventId) {
             for (int attempt = 0; attempt < 5; attempt++) {
                 try {
@@ -223,7 +223,7 @@ class CrashRecoveryTest {
                         return;
                     }
                 } catch (SimulatedCrash crash) {
-                    // HubSpot gets no answer and sends the event again.
+                    // HubSpot gets no response and sends the event again.
                 }
             }
             throw new AssertionError("The webhook for deal " + dealId + " was never accepted");

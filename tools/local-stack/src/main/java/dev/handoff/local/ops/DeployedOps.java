@@ -34,8 +34,8 @@ public final class DeployedOps {
         SqsClient sqs = sqsBuilder.build();
         DynamoDbClient dynamoDb = dynamoDbBuilder.build();
         SamTemplate template = SamTemplate.read(templateFile, stackName);
-        // NOTE: the invoice checks of `ops check` need the accounting system; against a deployed stack they are
-        // skipped until ops can read the Xero token from the stack's secret.
+        // NOTE: the invoice checks of `ops check` need the accounting system. Against a deployed stack they are
+        // skipped, because ops cannot read the Xero token from the stack's secret yet.
         return new Operations(sqs, new Ledger(dynamoDb, ledgerTable), routes(template, sqs), tenantId, Optional.empty(),
                 actor, Clock.systemUTC());
     }

@@ -113,8 +113,8 @@ public final class Operations {
 
     /**
      * Lists the messages of every dead-letter queue with the ledger's reason. The messages are received with a
-     * visibility timeout of 0, so they stay available; each read adds one to their receive count, which a
-     * dead-letter queue without its own redrive policy ignores.
+     * visibility timeout of 0, so they stay available. Each read adds one to their receive count, which does no
+     * harm in a dead-letter queue without its own redrive policy.
      */
     public List<DeadLetterMessage> deadLetters() {
         List<DeadLetterMessage> messages = new ArrayList<>();
@@ -221,10 +221,10 @@ public final class Operations {
     }
 
     /**
-     * Checks the invariants and returns the violations, empty when all hold: every accepted delivery has a
-     * handoff that is terminal, waiting for payment, a visible exception, or has a message queued or
-     * dead-lettered with its reason in the ledger; no deal has two invoices in the accounting system; the ledger's
-     * invoice links match it.
+     * Checks the invariants and returns the violations, empty when all are met. Every accepted delivery has a
+     * handoff that is terminal, waiting for payment, a visible exception, or has a message queued or dead-lettered.
+     * Every dead-lettered message has its reason in the ledger. No deal has two invoices in the accounting system,
+     * and the ledger's invoice links match it.
      */
     public List<String> check() {
         List<String> violations = new ArrayList<>();

@@ -264,7 +264,7 @@ public final class OpsCommand {
         return Optional.of(value);
     }
 
-    /** The operator recorded in the ledger: the operating-system user. */
+    /** Returns the operator to record in the ledger: the operating-system user. */
     private static String actor() {
         String user = System.getProperty("user.name");
         return user == null || user.isBlank() ? "unknown-operator" : user;

@@ -95,7 +95,7 @@ public final class AccountingOutageScenario implements DemoScenario {
         }
     }
 
-    /** What the scenario counts; it completed when the one deal went to the DLQ, came back and finished. */
+    /** Counts from one run. The run completed when the one deal went to the DLQ, came back and finished once. */
     record Outcome(int deadLettered, int redriven, int invoices, int onboardingTriggers, int deadLettersLeft,
             int checkViolations, HandoffState finalState) {
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code ./handoff ops} commands on one local stack where two deals went to the deal-won dead-letter queue during
- * a Xero outage. The tests run in order, because each command changes what the next one sees.
+ * a Xero outage. The tests run in order, because each command changes the state that the next one reads.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpsCommandTest {
