@@ -115,6 +115,10 @@ public class FailureHandling {
      * @param message the parsed message, or null when the body could not be read
      */
     boolean handle(SQSEvent.SQSMessage record, Object message, Throwable failure) {
+        if (sqs == null && ledger == null) {
+            // reportOnly(): nothing to send again and no ledger to record in, so the queue's redrive decides.
+            return true;
+        }
         int attempt = attemptOf(record);
         String handoffKey = message instanceof HandoffMessage keyed ? keyed.handoffKey() : null;
 

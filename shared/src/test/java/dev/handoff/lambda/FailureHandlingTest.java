@@ -196,8 +196,12 @@ class FailureHandlingTest {
         SQSBatchResponse response = SqsBatch.process(event(record("m-report", 1)), DealWonMessage.class, message -> {
             throw new RetryableException("timeout", null);
         }, DealOutcome.class, FailureHandling.reportOnly());
+        SQSBatchResponse dataResponse = SqsBatch.process(event(record("m-report-data", 1)), DealWonMessage.class, message -> {
+            throw new DataException("unknown handoff", List.of("handoffKey"));
+        }, DealOutcome.class, FailureHandling.reportOnly());
 
         assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(dataResponse.getBatchItemFailures()).hasSize(1);
     }
 
     enum DealOutcome { DONE }
