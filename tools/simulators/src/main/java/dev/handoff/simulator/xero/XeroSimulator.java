@@ -67,6 +67,7 @@ public final class XeroSimulator implements AutoCloseable {
     private final List<String> putInvoiceIdempotencyKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger invoiceCreatesToFail = new AtomicInteger();
     private volatile boolean outage;
+    private volatile boolean tokenRevoked;
     private volatile URI webhookUrl;
 
     private XeroSimulator(Builder builder) throws IOException {
@@ -153,6 +154,11 @@ public final class XeroSimulator implements AutoCloseable {
         this.outage = down;
     }
 
+    /** Revokes or restores the access token: while revoked, every API request gets 401 Unauthorized. */
+    public void revokeAccessToken(boolean revoked) {
+        this.tokenRevoked = revoked;
+    }
+
     /** Registers a receiver that gets an INVOICE UPDATE webhook after every payment; {@code null} turns it off. */
     public void webhookUrl(URI url) {
         this.webhookUrl = url;
@@ -206,7 +212,7 @@ public final class XeroSimulator implements AutoCloseable {
                 return;
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            if (authorization == null || !authorization.equals("Bearer " + accessToken)) {
+            if (tokenRevoked || authorization == null || !authorization.equals("Bearer " + accessToken)) {
                 sendProblem(exchange, 401, "Unauthorized", "AuthenticationUnsuccessful");
                 return;
             }
