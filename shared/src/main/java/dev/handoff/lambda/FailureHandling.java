@@ -90,23 +90,26 @@ public class FailureHandling {
                 null, Clock.systemUTC());
     }
 
-    /**
-     * Sends the record again after the parked delay when its scope is parked, and returns whether it did. When the
-     * send fails, the caller handles the record as usual instead of dropping it.
-     */
-    boolean holdIfParked(SQSEvent.SQSMessage record) {
+    /** Returns whether the scope is parked, with one consistent read; a failed read counts as not parked. */
+    boolean isParked() {
         if (operations == null || parkScope == null) {
             return false;
         }
-        boolean parked;
         try {
-            parked = operations.findPark(parkScope).isPresent();
+            return operations.findPark(parkScope).isPresent();
         } catch (SdkException e) {
-            LOG.warn("Reading the park of {} failed ({}); handling message {} as usual", parkScope,
-                    e.getClass().getSimpleName(), record.getMessageId());
+            LOG.warn("Reading the park of {} failed ({}); handling the batch as usual", parkScope,
+                    e.getClass().getSimpleName());
             return false;
         }
-        return parked && sendAgain(record, attemptOf(record), policy.parkedDelay());
+    }
+
+    /**
+     * Sends the record of a parked scope again after the parked delay, and returns whether it did. When the send
+     * fails, the caller handles the record as usual instead of dropping it.
+     */
+    boolean hold(SQSEvent.SQSMessage record) {
+        return sendAgain(record, attemptOf(record), policy.parkedDelay());
     }
 
     /**

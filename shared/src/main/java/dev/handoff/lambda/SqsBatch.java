@@ -38,12 +38,14 @@ public final class SqsBatch {
         Map<R, Integer> outcomes = new EnumMap<>(outcomeType);
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
         int parkedRecords = 0;
+        // One read per batch: a park or unpark during the batch applies from the next batch.
+        boolean parked = !records.isEmpty() && failureHandling.isParked();
 
         for (SQSEvent.SQSMessage record : records) {
             MDC.put("messageId", record.getMessageId());
             T message = null;
             try {
-                if (failureHandling.holdIfParked(record)) {
+                if (parked && failureHandling.hold(record)) {
                     parkedRecords++;
                     continue;
                 }
