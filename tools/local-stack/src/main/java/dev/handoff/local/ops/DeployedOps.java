@@ -23,6 +23,7 @@ public final class DeployedOps {
     private DeployedOps() {
     }
 
+    /** Returns operations on a deployed stack with clients from the default credential chain. */
     public static Operations of(Path templateFile, String stackName, String ledgerTable, Optional<String> region,
             String tenantId, String actor) {
         var sqsBuilder = SqsClient.builder();
@@ -31,8 +32,12 @@ public final class DeployedOps {
             sqsBuilder.region(value);
             dynamoDbBuilder.region(value);
         });
-        SqsClient sqs = sqsBuilder.build();
-        DynamoDbClient dynamoDb = dynamoDbBuilder.build();
+        return of(templateFile, stackName, ledgerTable, sqsBuilder.build(), dynamoDbBuilder.build(), tenantId, actor);
+    }
+
+    /** Returns operations on the stack named {@code stackName}, reached through the given clients. */
+    static Operations of(Path templateFile, String stackName, String ledgerTable, SqsClient sqs, DynamoDbClient dynamoDb,
+            String tenantId, String actor) {
         SamTemplate template = SamTemplate.read(templateFile, stackName);
         // NOTE: the invoice checks of `ops check` need the accounting system. Against a deployed stack they are
         // skipped, because ops cannot read the Xero token from the stack's secret yet.
