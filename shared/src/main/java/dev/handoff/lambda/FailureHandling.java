@@ -118,6 +118,17 @@ public class FailureHandling {
      * @param message the parsed message, or null when the body could not be read
      */
     boolean handle(SQSEvent.SQSMessage record, Object message, Throwable failure) {
+        try {
+            return applyPolicy(record, message, failure);
+        } catch (RuntimeException e) {
+            // For example a handoff key that does not parse: the queue's redrive is the safe fallback.
+            LOG.error("Applying the failure policy to message {} failed ({}); reporting the message as failed",
+                    record.getMessageId(), e.getClass().getName());
+            return true;
+        }
+    }
+
+    private boolean applyPolicy(SQSEvent.SQSMessage record, Object message, Throwable failure) {
         if (sqs == null && ledger == null) {
             // reportOnly(): nothing to send again and no ledger to record in, so the queue's redrive decides.
             return true;

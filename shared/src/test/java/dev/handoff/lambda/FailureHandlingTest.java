@@ -159,6 +159,18 @@ class FailureHandlingTest {
     }
 
     @Test
+    void unparsableKeyIsReportedNotLost() {
+        SQSEvent.SQSMessage record = record("m-bad-key-" + key.dealId(), 1);
+        record.setBody(Json.write(new DealWonMessage("not-a-handoff-key", PORTAL + ":1", 1_772_317_800_000L)));
+
+        SQSBatchResponse response = process(record, message -> {
+            throw new DataException("Deal not found", List.of("deal"));
+        });
+
+        assertThat(response.getBatchItemFailures()).hasSize(1);
+    }
+
+    @Test
     void configurationErrorParksAndKeepsMessage() {
         SQSBatchResponse response = process(record("m-config", 1), message -> {
             throw new ConfigurationException("Xero get invoice failed with HTTP 401: check the access token");
