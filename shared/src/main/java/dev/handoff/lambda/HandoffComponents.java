@@ -150,6 +150,16 @@ public final class HandoffComponents {
                 new XeroTokenStore(aws().dynamoDb(), config.ledgerTable()), config.xeroTenantId(), clock);
     }
 
+    /**
+     * Builds the failure policy of an SQS consumer. Messages are sent again to {@code RETRY_QUEUE_URL}, the queue the
+     * function consumes, and a configuration error parks the deployment's Xero tenant.
+     */
+    public FailureHandling failureHandling() {
+        return new FailureHandling(aws().sqs(), config.required("RETRY_QUEUE_URL", "the URL of the queue this function consumes"),
+                RetryPolicy.from(config), ledger(), "tenant:" + config.xeroTenantId(), Metrics.toStandardOutput(functionName),
+                clock);
+    }
+
     private CrmStatusWriter crmStatus() {
         return new CrmStatusWriter(crm(), ledger(), clock);
     }

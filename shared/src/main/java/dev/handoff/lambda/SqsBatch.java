@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs one unit of work per SQS record and reports failed records as batch item failures, so one bad
- * message never sinks its batch. Needs {@code ReportBatchItemFailures} on the event source mapping. A failed
- * record becomes visible again after the visibility timeout and moves to the dead-letter queue after
- * {@code maxReceiveCount} receives.
+ * Runs one unit of work per SQS record and applies {@link FailureHandling} to each record that fails, so one
+ * bad message never sinks its batch. Needs {@code ReportBatchItemFailures} on the event source mapping. A record
+ * reported as failed becomes visible again after the visibility timeout and moves to the dead-letter queue
+ * after {@code maxReceiveCount} receives.
  */
 public final class SqsBatch {
 
@@ -26,30 +26,49 @@ public final class SqsBatch {
     private SqsBatch() {
     }
 
+    /** Processes the batch and reports every failed record as a batch item failure, with no other handling. */
     public static <T, R extends Enum<R>> SQSBatchResponse process(SQSEvent event, Class<T> messageType,
             Function<T, R> work, Class<R> outcomeType) {
+        return process(event, messageType, work, outcomeType, FailureHandling.reportOnly());
+    }
+
+    public static <T, R extends Enum<R>> SQSBatchResponse process(SQSEvent event, Class<T> messageType,
+            Function<T, R> work, Class<R> outcomeType, FailureHandling failureHandling) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<R, Integer> outcomes = new EnumMap<>(outcomeType);
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+        int parkedRecords = 0;
+        // One read per batch: a park or unpark during the batch applies from the next batch.
+        boolean parked = !records.isEmpty() && failureHandling.isParked();
 
         for (SQSEvent.SQSMessage record : records) {
             MDC.put("messageId", record.getMessageId());
+            T message = null;
             try {
-                T message = Json.read(record.getBody(), messageType);
+                if (parked && failureHandling.hold(record)) {
+                    parkedRecords++;
+                    continue;
+                }
+                message = Json.read(record.getBody(), messageType);
                 outcomes.merge(work.apply(message), 1, Integer::sum);
             } catch (HandoffException e) {
-                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
                 LOG.warn("Message {} failed ({}, {}): {}", record.getMessageId(), e.failureClass(),
                         e.getClass().getSimpleName(), safeMessage(e));
+                if (failureHandling.handle(record, message, e)) {
+                    failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+                }
             } catch (RuntimeException e) {
-                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
                 LOG.error("Message {} failed with an unexpected {}", record.getMessageId(), e.getClass().getName(), e);
+                if (failureHandling.handle(record, message, e)) {
+                    failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+                }
             } finally {
                 MDC.remove("messageId");
             }
         }
 
-        LOG.info("Batch of {} processed: outcomes {}, failed {}", records.size(), outcomes, failures.size());
+        LOG.info("Batch of {} processed: outcomes {}, held for a parked tenant {}, failed {}", records.size(), outcomes,
+                parkedRecords, failures.size());
         return new SQSBatchResponse(failures);
     }
 

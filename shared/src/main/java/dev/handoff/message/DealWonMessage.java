@@ -5,7 +5,8 @@ package dev.handoff.message;
  * {@code portalId:eventId} of the event that triggered it. {@code change} is null when the deal moved into a
  * won stage, and otherwise describes a later change to a deal that already has a handoff.
  */
-public record DealWonMessage(String handoffKey, String eventKey, long occurredAt, DealChange change) {
+public record DealWonMessage(String handoffKey, String eventKey, long occurredAt, DealChange change)
+        implements HandoffMessage {
 
     public DealWonMessage {
         requireText(handoffKey, "handoffKey");

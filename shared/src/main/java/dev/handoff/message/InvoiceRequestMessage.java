@@ -1,7 +1,7 @@
 package dev.handoff.message;
 
 /** Invoice-request queue message: the handoff whose customer is ready. */
-public record InvoiceRequestMessage(String handoffKey) {
+public record InvoiceRequestMessage(String handoffKey) implements HandoffMessage {
 
     public InvoiceRequestMessage {
         DealWonMessage.requireText(handoffKey, "handoffKey");

@@ -105,7 +105,7 @@ public final class DemoStory {
     }
 
     /** Pays the invoice in full in the Xero simulator, which then sends its signed INVOICE webhook. */
-    private void payInFull(Handoff handoff) {
+    public void payInFull(Handoff handoff) {
         ObjectNode invoice = local.xero().invoices(LocalSettings.TENANT_ID).stream()
                 .filter(node -> handoff.invoiceId().equals(node.path("InvoiceID").asText()))
                 .findFirst()
@@ -117,7 +117,7 @@ public final class DemoStory {
     }
 
     /** Plays the business's onboarding tooling: receives and deletes every trigger on the onboarding queue. */
-    private int drainOnboardingQueue() {
+    public int drainOnboardingQueue() {
         String url = local.stack().queueUrl("OnboardingQueue");
         int count = 0;
         while (true) {

@@ -2,6 +2,9 @@ package dev.handoff.local;
 
 import dev.handoff.local.engines.RepositoryRoot;
 import dev.handoff.local.reviews.ReviewsCommand;
+import dev.handoff.local.ops.LocalOps;
+import dev.handoff.local.ops.LocalStackState;
+import dev.handoff.local.ops.OpsCommand;
 import dev.handoff.local.scenario.DemoScenario;
 import dev.handoff.local.scenario.DemoScenarios;
 import dev.handoff.simulator.hubspot.WebhookSender;
@@ -44,6 +47,7 @@ public final class HandoffCli {
             case "bench" -> dev.handoff.local.bench.BenchCommand.run(arguments, results, System.err);
             case "connect" -> XeroConnectCommand.main(arguments, results);
             case "reviews" -> reviews(arguments, results);
+            case "ops" -> new OpsCommand(results, System.err).run(arguments);
             default -> usage(System.err);
         };
         System.exit(exitCode);
@@ -84,7 +88,9 @@ public final class HandoffCli {
                 results.println(summary.toJson());
                 results.println(summary.completed() ? "The story completed." : "The story did NOT complete; see the timeline above.");
             }
-            return summary.completed() ? 0 : 1;
+            List<String> violations = LocalOps.of(local, LocalOps.LOCAL_ACTOR).check();
+            System.err.println(violations.isEmpty() ? "ops check passed" : "ops check found violations: " + violations);
+            return summary.completed() && violations.isEmpty() ? 0 : 1;
         }
     }
 
@@ -106,7 +112,7 @@ public final class HandoffCli {
         return DemoScenarios.all().stream().map(DemoScenario::name).toList();
     }
 
-    private static int serve(List<String> arguments, PrintStream out) throws InterruptedException {
+    private static int serve(List<String> arguments, PrintStream out) throws InterruptedException, IOException {
         int port = LocalSettings.DEFAULT_API_PORT;
         if (arguments.size() == 2 && arguments.get(0).equals("--port")) {
             port = parsePort(arguments.get(1));
@@ -120,6 +126,11 @@ public final class HandoffCli {
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalHandoff local = LocalHandoff.start(port, LOCAL_RETRY_DELAY, "PAID")) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "handoff-serve-stop"));
+            // ./handoff ops in another terminal reads the engines' endpoints from this file. Ctrl-C ends the JVM
+            // before this method returns, so a shutdown hook deletes the file.
+            Path root = RepositoryRoot.find();
+            LocalStackState.of(local).write(root);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> LocalStackState.delete(root), "handoff-serve-state"));
             out.println("Handoff local stack is up (Ctrl-C stops it).");
             out.println("  HubSpot webhooks: POST " + local.hubSpotWebhookUrl());
             out.println("  Xero webhooks:    POST " + local.xeroWebhookUrl());
@@ -176,7 +187,7 @@ public final class HandoffCli {
 
     private static int usage(PrintStream out) {
         out.println("usage: ./handoff demo [--json] [--scenario NAME] | serve [--port N] | send-webhook [--url URL]"
-                + " | reviews list|show|approve|reject | setup hubspot | bench [--quick] | test");
+                + " | ops COMMAND | reviews list|show|approve|reject | setup hubspot | bench [--quick] | test");
         out.println(XeroConnectCommand.USAGE);
         return 2;
     }

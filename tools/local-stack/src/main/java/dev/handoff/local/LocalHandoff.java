@@ -10,7 +10,6 @@ import dev.handoff.simulator.xero.XeroSimulator;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -94,6 +93,8 @@ public final class LocalHandoff implements AutoCloseable {
                 .parameter("SecretsArn", "local-secrets-come-from-the-environment")
                 .parameter("OnboardingRule", onboardingRule)
                 .environment("HANDOFF_SECRET_ID", "")
+                .environment("RETRY_BASE_DELAY_SECONDS", Long.toString(Math.max(1, retryDelay.toSeconds())))
+                .environment("PARKED_RETRY_DELAY_SECONDS", "2")
                 .environment("HUBSPOT_ACCESS_TOKEN", LocalSettings.HUBSPOT_ACCESS_TOKEN)
                 .environment("HUBSPOT_CLIENT_SECRET", LocalSettings.HUBSPOT_CLIENT_SECRET)
                 .environment("XERO_ACCESS_TOKEN", LocalSettings.XERO_ACCESS_TOKEN)
@@ -147,8 +148,7 @@ public final class LocalHandoff implements AutoCloseable {
     }
 
     public long exceptionCount() {
-        EnumSet<HandoffState> exceptions = EnumSet.of(HandoffState.BLOCKED, HandoffState.FAILED);
-        return handoffs().stream().filter(handoff -> exceptions.contains(handoff.state())).count();
+        return handoffs().stream().filter(handoff -> handoff.state().isException()).count();
     }
 
     public int deadLetterCount() {

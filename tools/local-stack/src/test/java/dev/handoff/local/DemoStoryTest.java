@@ -46,6 +46,13 @@ class DemoStoryTest {
     }
 
     @Test
+    void opsCheckPassesAfterDemo() {
+        List<String> violations = dev.handoff.local.ops.LocalOps.of(local, "demo-test").check();
+
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
     void summaryReportsStoryCompleted() {
         assertThat(summary.completed()).isTrue();
     }

@@ -5,6 +5,9 @@ import static dev.handoff.local.LocalHandoffFixtures.SAMPLE_DEAL_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.domain.HandoffState;
+import dev.handoff.error.FailureClass;
+import dev.handoff.local.ops.DeadLetterMessage;
+import dev.handoff.local.ops.LocalOps;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +18,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * A message on the deal-won queue that is not JSON fails on every receive. The queue's redrive policy moves it
- * to the deal-won dead-letter queue after 5 receives, while a good deal sent alongside it completes.
+ * to the deal-won dead-letter queue after 5 receives, with the reason in the ledger under its message id, while a
+ * good deal sent alongside it completes.
  */
 class PoisonMessageTest {
 
@@ -67,6 +71,17 @@ class PoisonMessageTest {
                 .messages();
 
         assertThat(messages).extracting(Message::body).containsExactly(POISON_BODY);
+    }
+
+    @Test
+    void poisonReasonIsInLedger() {
+        List<DeadLetterMessage> deadLetters = LocalOps.of(local, "poison-test").deadLetters();
+
+        assertThat(deadLetters).hasSize(1);
+        assertThat(deadLetters.get(0).handoffKey()).isNull();
+        assertThat(deadLetters.get(0).failure()).isPresent();
+        assertThat(deadLetters.get(0).failure().get().failureClass()).isEqualTo(FailureClass.DATA);
+        assertThat(deadLetters.get(0).failure().get().reason()).contains("DealWonMessage");
     }
 
     @Test

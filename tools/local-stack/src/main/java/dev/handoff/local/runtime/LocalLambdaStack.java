@@ -142,6 +142,16 @@ public final class LocalLambdaStack implements AutoCloseable {
         return dynamoDb;
     }
 
+    /** Returns the dynalite endpoint, for clients in other processes such as {@code ./handoff ops}. */
+    public URI dynamoDbEndpoint() {
+        return dynalite.endpoint();
+    }
+
+    /** Returns the ElasticMQ endpoint, for clients in other processes such as {@code ./handoff ops}. */
+    public URI sqsEndpoint() {
+        return elasticMq.endpoint();
+    }
+
     /** Returns an SQS client for ElasticMQ; the stack closes it. */
     public SqsClient sqs() {
         return sqs;

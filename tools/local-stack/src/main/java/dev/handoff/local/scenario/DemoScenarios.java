@@ -2,11 +2,13 @@ package dev.handoff.local.scenario;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
-/** The scenarios {@code ./handoff demo --scenario NAME} knows. Add new ones to {@link #ALL}. */
+/** The scenarios that {@code ./handoff demo --scenario NAME} runs. Add new ones to {@link #ALL}. */
 public final class DemoScenarios {
 
-    private static final List<DemoScenario> ALL = List.copyOf(ReviewScenarios.all());
+    private static final List<DemoScenario> ALL = Stream.concat(ReviewScenarios.all().stream(),
+            Stream.of(new AccountingOutageScenario())).toList();
 
     private DemoScenarios() {
     }

@@ -71,6 +71,8 @@ public final class XeroSimulator implements AutoCloseable {
     private final AtomicInteger putInvoiceCalls = new AtomicInteger();
     private final List<String> putInvoiceIdempotencyKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger invoiceCreatesToFail = new AtomicInteger();
+    private volatile boolean outage;
+    private volatile boolean tokenRevoked;
     private volatile URI webhookUrl;
     private final XeroRateLimiter rateLimiter;
     private volatile Consumer<SimulatedRequest> requestListener;
@@ -205,6 +207,19 @@ public final class XeroSimulator implements AutoCloseable {
         this.requestListener = listener;
     }
 
+    /**
+     * Starts or ends an outage: while it lasts, every API request gets 503 Service Unavailable and changes nothing.
+     * Payments recorded through {@link #recordPayment} still work, as they come from the customer's side.
+     */
+    public void outage(boolean down) {
+        this.outage = down;
+    }
+
+    /** Revokes or restores the access token: while revoked, every API request gets 401 Unauthorized. */
+    public void revokeAccessToken(boolean revoked) {
+        this.tokenRevoked = revoked;
+    }
+
     /** Registers a receiver that gets an INVOICE UPDATE webhook after every payment; {@code null} turns it off. */
     public void webhookUrl(URI url) {
         this.webhookUrl = url;
@@ -276,8 +291,12 @@ public final class XeroSimulator implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (outage) {
+                sendProblem(exchange, 503, "Service Unavailable", "Simulated outage");
+                return;
+            }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            if (authorization == null || !(authorization.equals("Bearer " + accessToken) || (identity != null
+            if (tokenRevoked || authorization == null || !(authorization.equals("Bearer " + accessToken) || (identity != null
                     && authorization.startsWith("Bearer ") && identity.isValidAccessToken(authorization.substring(7))))) {
                 sendProblem(exchange, 401, "Unauthorized", "AuthenticationUnsuccessful");
                 return;

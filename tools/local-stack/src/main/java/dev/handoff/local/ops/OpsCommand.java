@@ -1,0 +1,272 @@
+package dev.handoff.local.ops;
+
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.MessageFailure;
+import dev.handoff.ledger.OpsAction;
+import dev.handoff.ledger.TenantPark;
+import dev.handoff.ledger.TimelineEvent;
+import dev.handoff.local.LocalSettings;
+import dev.handoff.local.engines.AwsClients;
+import dev.handoff.local.engines.RepositoryRoot;
+import dev.handoff.local.engines.SamTemplate;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * {@code ./handoff ops ...}: the operator's commands. By default they act on the local stack of a running
+ * {@code ./handoff serve}. With {@code --stack NAME --table TABLE} they act on a deployed stack through the
+ * default AWS credential chain. Every command that changes something is recorded in the ledger.
+ */
+public final class OpsCommand {
+
+    static final String USAGE = """
+            usage: ./handoff ops COMMAND [--stack NAME --table TABLE [--region R] [--portal ID] [--tenant ID]]
+              timeline DEAL                 every step of the deal's handoff with time and outcome
+              exceptions list               BLOCKED and FAILED handoffs, parked tenants, failed messages
+              dlq list                      depth per dead-letter queue and each message with the ledger's reason
+              dlq redrive [--queue Q]       move dead-lettered messages back (SQS StartMessageMoveTask)
+              dlq redrive --deal DEAL       move back only that deal's messages
+              replay DEAL                   send the message that continues the handoff from its ledger state
+              unpark SCOPE                  resume a parked scope, for example tenant:<xero tenant id>
+              actions                       the ops actions recorded in the ledger, newest first
+              check                         verify the invariants; exits 1 when one is violated
+            DEAL is a HubSpot deal id, or a handoff key such as hubspot:9999999:48000000001.""";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public OpsCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs the command and returns the exit code: 0 on success, 1 when the command failed, 2 on a usage error. */
+    public int run(List<String> arguments) {
+        try {
+            return parseAndRun(new ArrayList<>(arguments));
+        } catch (IllegalArgumentException e) {
+            err.println("handoff ops: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** Runs the command against {@code operations}, ignoring the target options; for tests. */
+    int run(List<String> arguments, Operations operations) {
+        try {
+            List<String> args = new ArrayList<>(arguments);
+            String portal = option(args, "--portal").orElse(LocalSettings.PORTAL_ID);
+            if (args.isEmpty()) {
+                err.println(USAGE);
+                return 2;
+            }
+            return dispatch(operations, args, portal);
+        } catch (IllegalArgumentException e) {
+            err.println("handoff ops: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int parseAndRun(List<String> args) {
+        Optional<String> stack = option(args, "--stack");
+        Optional<String> table = option(args, "--table");
+        Optional<String> region = option(args, "--region");
+        String portal = option(args, "--portal").orElse(stack.isPresent() ? null : LocalSettings.PORTAL_ID);
+        String tenant = option(args, "--tenant").orElse(stack.isPresent() ? "unknown" : LocalSettings.TENANT_ID);
+        if (args.isEmpty()) {
+            err.println(USAGE);
+            return 2;
+        }
+        if (stack.isPresent() != table.isPresent()) {
+            err.println("handoff ops: --stack and --table go together; the table is the stack output LedgerTableName");
+            return 2;
+        }
+        Operations operations;
+        try {
+            operations = stack.isPresent()
+                    ? DeployedOps.of(RepositoryRoot.template(), stack.get(), table.get(), region, tenant, actor())
+                    : local();
+        } catch (IOException e) {
+            err.println("handoff ops: " + e.getMessage());
+            return 1;
+        }
+        try {
+            return dispatch(operations, args, portal);
+        } catch (SdkClientException e) {
+            err.println("handoff ops: cannot reach " + (stack.isPresent() ? "AWS" : "the local stack") + ": "
+                    + e.getMessage() + (stack.isPresent() ? "; check the credentials and the region"
+                    : "; is ./handoff serve still running? Start it again"));
+            return 1;
+        }
+    }
+
+    private int dispatch(Operations operations, List<String> args, String portal) {
+        String command = args.remove(0);
+        return switch (command) {
+            case "timeline" -> timeline(operations, key(single(args, "timeline DEAL"), portal));
+            case "exceptions" -> exceptions(operations, args);
+            case "dlq" -> dlq(operations, args, portal);
+            case "replay" -> replay(operations, key(single(args, "replay DEAL"), portal));
+            case "unpark" -> unpark(operations, single(args, "unpark SCOPE"));
+            case "actions" -> actions(operations);
+            case "check" -> check(operations);
+            default -> {
+                err.println("handoff ops: unknown command " + command);
+                err.println(USAGE);
+                yield 2;
+            }
+        };
+    }
+
+    private int timeline(Operations operations, HandoffKey key) {
+        Optional<Handoff> handoff = operations.handoff(key);
+        if (handoff.isEmpty()) {
+            err.println("handoff ops: no handoff " + key + " in the ledger; check the deal id");
+            return 1;
+        }
+        out.println("Handoff " + key + " (" + handoff.get().state() + ", version " + handoff.get().version() + ")");
+        for (TimelineEvent event : operations.timeline(key)) {
+            out.printf("  %-32s %-12s %-18s %s%n", event.at(), event.step(), event.outcome(),
+                    event.detail() == null ? "" : event.detail());
+        }
+        return 0;
+    }
+
+    private int exceptions(Operations operations, List<String> args) {
+        if (!args.equals(List.of("list"))) {
+            throw new IllegalArgumentException("use: exceptions list");
+        }
+        List<Handoff> exceptions = operations.exceptions();
+        out.println("Handoffs needing a person: " + exceptions.size());
+        for (Handoff handoff : exceptions) {
+            out.println("  " + handoff.key() + "  " + handoff.state() + "  resume at " + handoff.resumeState()
+                    + "  fields " + handoff.blockedFields() + "  " + handoff.blockedReason());
+        }
+        List<TenantPark> parks = operations.parks();
+        out.println("Parked scopes: " + parks.size());
+        parks.forEach(park -> out.println("  " + park.scope() + "  since " + park.parkedAt() + "  " + park.reason()
+                + "  (fix it, then ./handoff ops unpark " + park.scope() + ")"));
+        List<MessageFailure> failures = operations.messageFailures();
+        out.println("Failed messages recorded: " + failures.size());
+        failures.forEach(failure -> out.println("  " + failure.messageId() + "  " + failure.queue() + "  "
+                + failure.failureClass() + "  attempt " + failure.attempt() + "  " + failure.reason()));
+        return 0;
+    }
+
+    private int dlq(Operations operations, List<String> args, String portal) {
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("use: dlq list | dlq redrive [--queue Q | --deal DEAL]");
+        }
+        String action = args.remove(0);
+        if (action.equals("list") && args.isEmpty()) {
+            Map<String, Integer> depths = operations.deadLetterDepths();
+            depths.forEach((queue, depth) -> out.println(queue + " dead-letter queue: " + depth + " message(s)"));
+            for (DeadLetterMessage message : operations.deadLetters()) {
+                out.println("  " + message.queue() + "  " + message.messageId() + "  handoff "
+                        + (message.handoffKey() == null ? "-" : message.handoffKey()) + "  "
+                        + message.failure().map(failure -> failure.failureClass() + ": " + failure.reason())
+                                .orElse("no reason in the ledger"));
+            }
+            return 0;
+        }
+        if (action.equals("redrive")) {
+            Optional<String> deal = option(args, "--deal");
+            Optional<String> queue = option(args, "--queue");
+            if (!args.isEmpty() || (deal.isPresent() && queue.isPresent())) {
+                throw new IllegalArgumentException("use: dlq redrive [--queue Q] or dlq redrive --deal DEAL");
+            }
+            if (deal.isPresent()) {
+                HandoffKey key = key(deal.get(), portal);
+                out.println("Moved " + operations.redriveDeal(key) + " message(s) of " + key + " back to their queues");
+                return 0;
+            }
+            operations.redrive(queue).forEach((name, moved) -> out.println(name + ": moved " + moved + " message(s) back"));
+            return 0;
+        }
+        throw new IllegalArgumentException("use: dlq list | dlq redrive [--queue Q | --deal DEAL]");
+    }
+
+    private int replay(Operations operations, HandoffKey key) {
+        out.println("Sent " + key + " to " + operations.replay(key));
+        return 0;
+    }
+
+    private int unpark(Operations operations, String scope) {
+        out.println(operations.unpark(scope) ? "Unparked " + scope : scope + " was not parked");
+        return 0;
+    }
+
+    private int actions(Operations operations) {
+        for (OpsAction action : operations.opsActions()) {
+            out.println(action.at() + "  " + action.actor() + "  " + action.action() + "  " + action.target() + "  "
+                    + action.outcome());
+        }
+        return 0;
+    }
+
+    private int check(Operations operations) {
+        List<String> violations = operations.check();
+        if (violations.isEmpty()) {
+            out.println("ops check passed: every accepted delivery is complete, waiting, queued or a visible exception;"
+                    + " no deal has two invoices; ledger invoice links match the accounting system");
+            return 0;
+        }
+        out.println("ops check found " + violations.size() + " violation(s):");
+        violations.forEach(violation -> out.println("  " + violation));
+        return 1;
+    }
+
+    private static Operations local() throws IOException {
+        Path root = RepositoryRoot.find();
+        LocalStackState state = LocalStackState.read(root);
+        SamTemplate template = SamTemplate.read(RepositoryRoot.template(), "handoff");
+        return new Operations(AwsClients.sqs(state.sqsEndpoint()),
+                new dev.handoff.ledger.Ledger(AwsClients.dynamoDb(state.dynamoDbEndpoint()), state.ledgerTable()),
+                state.routes(), LocalSettings.TENANT_ID, Optional.of(LocalOps.localXero(state.xeroBaseUrl())), actor(),
+                java.time.Clock.systemUTC());
+    }
+
+    private static HandoffKey key(String deal, String portal) {
+        if (deal.contains(":")) {
+            return HandoffKey.parse(deal);
+        }
+        if (portal == null) {
+            throw new IllegalArgumentException("deal " + deal + " needs --portal ID (the HubSpot portal id), or pass"
+                    + " the handoff key hubspot:PORTAL:DEAL");
+        }
+        return HandoffKey.hubspot(portal, deal);
+    }
+
+    private static String single(List<String> args, String usage) {
+        if (args.size() != 1) {
+            throw new IllegalArgumentException("use: " + usage);
+        }
+        return args.get(0);
+    }
+
+    /** Removes {@code name VALUE} from {@code args} and returns the value. */
+    private static Optional<String> option(List<String> args, String name) {
+        int at = args.indexOf(name);
+        if (at < 0) {
+            return Optional.empty();
+        }
+        if (at + 1 >= args.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        String value = args.remove(at + 1);
+        args.remove(at);
+        return Optional.of(value);
+    }
+
+    /** Returns the operator to record in the ledger: the operating-system user. */
+    private static String actor() {
+        String user = System.getProperty("user.name");
+        return user == null || user.isBlank() ? "unknown-operator" : user;
+    }
+}

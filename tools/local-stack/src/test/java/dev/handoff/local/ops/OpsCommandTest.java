@@ -1,0 +1,191 @@
+package dev.handoff.local.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.handoff.domain.HandoffKey;
+import dev.handoff.domain.HandoffState;
+import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.HandoffChange;
+import dev.handoff.ledger.OpsAction;
+import dev.handoff.local.LocalHandoff;
+import dev.handoff.local.LocalSettings;
+import dev.handoff.simulator.hubspot.WebhookSender;
+import dev.handoff.simulator.hubspot.WebhookSender.DealStageChange;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code ./handoff ops} commands on one local stack where two deals went to the deal-won dead-letter queue during
+ * a Xero outage. The tests run in order, because each command changes the state that the next one reads.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OpsCommandTest {
+
+    private static final String FIRST_DEAL = "48000000001";
+    private static final String SECOND_DEAL = "48000000201";
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    private static LocalHandoff local;
+    private static Operations operations;
+
+    @BeforeAll
+    static void deadLetterTwoDeals() throws Exception {
+        local = LocalHandoff.start(0, Duration.ofSeconds(1), "PAID");
+        operations = LocalOps.of(local, "ops-test");
+        local.hubspot().putCompany("710201", Map.of("name", "Tsitsikamma Timber (Pty) Ltd",
+                "handoff_legal_name", "Tsitsikamma Timber (Pty) Ltd", "handoff_vat_number", "4100000033",
+                "handoff_billing_email", "accounts@tsitsikamma-timber.example.test", "address", "9 Forest Lane",
+                "city", "Knysna", "state", "Western Cape", "zip", "6571", "country", "South Africa"));
+        local.hubspot().putLineItem("910201", Map.of("name", "Site survey", "quantity", "1", "price", "4000.00",
+                "handoff_tax_category", "standard"));
+        local.hubspot().putDeal(SECOND_DEAL, Map.of("dealname", "Timber survey", "pipeline", "default",
+                "dealstage", "closedwon", "closedate", "2026-03-10T09:00:00Z", "amount", "4000.00",
+                "deal_currency_code", "ZAR"), List.of("710201"), List.of(), List.of("910201"));
+
+        local.xero().outage(true);
+        WebhookSender sender = new WebhookSender(LocalSettings.HUBSPOT_CLIENT_SECRET, Clock.systemUTC());
+        for (String deal : List.of(FIRST_DEAL, SECOND_DEAL)) {
+            byte[] body = WebhookSender.dealStageChangeBody(new DealStageChange(Long.parseLong(deal) + 1_000_000_000L,
+                    Long.parseLong(LocalSettings.PORTAL_ID), Long.parseLong(deal), "closedwon", 0), Clock.systemUTC().millis());
+            sender.send(local.hubSpotWebhookUrl(), local.hubSpotWebhookUrl().toString(), body);
+        }
+        local.awaitQuiescence(TIMEOUT);
+        local.xero().outage(false);
+    }
+
+    @AfterAll
+    static void stopLocalHandoff() {
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void dlqListShowsReasons() {
+        Output output = run("dlq", "list");
+
+        assertThat(output.exitCode()).isZero();
+        assertThat(output.text()).contains("DealWonQueue dead-letter queue: 2 message(s)");
+        assertThat(output.text()).contains("hubspot:9999999:" + FIRST_DEAL).contains("hubspot:9999999:" + SECOND_DEAL);
+        assertThat(output.text()).contains("RETRYABLE: retries exhausted");
+    }
+
+    @Test
+    @Order(2)
+    void redriveByDealMovesOnlyThatDeal() {
+        Output output = run("dlq", "redrive", "--deal", FIRST_DEAL);
+        local.awaitQuiescence(TIMEOUT);
+
+        assertThat(output.exitCode()).isZero();
+        assertThat(output.text()).contains("Moved 1 message(s)");
+        assertThat(state(FIRST_DEAL)).isEqualTo(HandoffState.INVOICED);
+        assertThat(state(SECOND_DEAL)).isEqualTo(HandoffState.RECEIVED);
+        assertThat(operations.deadLetterDepths()).containsEntry("DealWonQueue", 1);
+    }
+
+    @Test
+    @Order(3)
+    void checkPassesWithReasonedDeadLetter() {
+        Output output = run("check");
+
+        assertThat(output.exitCode()).isZero();
+        assertThat(output.text()).contains("ops check passed");
+    }
+
+    @Test
+    @Order(4)
+    void timelineShowsEveryStep() {
+        Output output = run("timeline", FIRST_DEAL);
+
+        assertThat(output.exitCode()).isZero();
+        assertThat(output.text()).contains("(INVOICED").contains("RETRY_SCHEDULED").contains("RETRIES_EXHAUSTED")
+                .contains("dlq redrive");
+    }
+
+    @Test
+    @Order(5)
+    void replayResumesFailedHandoff() {
+        HandoffKey key = HandoffKey.hubspot(LocalSettings.PORTAL_ID, FIRST_DEAL);
+        Handoff invoiced = local.ledger().find(key).orElseThrow();
+        local.ledger().transition(invoiced, HandoffState.FAILED, HandoffChange.none()
+                .set(HandoffChange.Attribute.BLOCKED_REASON, "Data error on invoice: fix it, then replay")
+                .set(HandoffChange.Attribute.BLOCKED_FIELDS, List.of("invoice"))
+                .set(HandoffChange.Attribute.RESUME_STATE, HandoffState.INVOICED), Instant.now());
+
+        Output exceptions = run("exceptions", "list");
+        Output replay = run("replay", FIRST_DEAL);
+        local.awaitQuiescence(TIMEOUT);
+
+        assertThat(exceptions.text()).contains("hubspot:9999999:" + FIRST_DEAL + "  FAILED");
+        assertThat(replay.exitCode()).isZero();
+        assertThat(replay.text()).contains("PaymentEventQueue");
+        assertThat(state(FIRST_DEAL)).isEqualTo(HandoffState.INVOICED);
+    }
+
+    @Test
+    @Order(6)
+    void redriveAllCompletesTheRest() {
+        Output output = run("dlq", "redrive", "--queue", "DealWonQueue");
+        local.awaitQuiescence(TIMEOUT);
+
+        assertThat(output.exitCode()).isZero();
+        assertThat(output.text()).contains("DealWonQueue: moved 1 message(s) back");
+        assertThat(state(SECOND_DEAL)).isEqualTo(HandoffState.INVOICED);
+        assertThat(local.deadLetterCount()).isZero();
+        assertThat(run("check").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void unparkReportsUnparkedScope() {
+        Output output = run("unpark", "tenant:" + LocalSettings.TENANT_ID);
+
+        assertThat(output.exitCode()).isZero();
+        assertThat(output.text()).contains("was not parked");
+    }
+
+    @Test
+    @Order(8)
+    void everyActionIsInLedger() {
+        assertThat(operations.opsActions()).extracting(OpsAction::action)
+                .contains("dlq redrive --deal", "dlq redrive", "replay", "check", "unpark");
+        assertThat(operations.opsActions()).extracting(OpsAction::actor).containsOnly("ops-test");
+    }
+
+    @Test
+    @Order(9)
+    void usageErrorsExitTwo() {
+        assertThat(run("restart").exitCode()).isEqualTo(2);
+        assertThat(run("timeline").exitCode()).isEqualTo(2);
+        assertThat(run("dlq", "redrive", "--queue", "NoSuchQueue").exitCode()).isEqualTo(2);
+        assertThat(run("replay", "48999999999").exitCode()).isEqualTo(2);
+    }
+
+    record Output(int exitCode, String text) {
+    }
+
+    private static Output run(String... arguments) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exitCode = new OpsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(arguments), operations);
+        return new Output(exitCode, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static HandoffState state(String dealId) {
+        return local.ledger().find(HandoffKey.hubspot(LocalSettings.PORTAL_ID, dealId)).map(Handoff::state).orElse(null);
+    }
+}
