@@ -68,7 +68,7 @@ public final class InvoiceCreationService {
     }
 
     /** Outcome of one message, for the handler's summary log. */
-    public enum Outcome { INVOICED, ADOPTED, BLOCKED, ALREADY_DONE, NOT_READY }
+    public enum Outcome { INVOICED, ADOPTED, BLOCKED, IN_REVIEW, ALREADY_DONE, NOT_READY }
 
     public Outcome process(InvoiceRequestMessage message) {
         HandoffKey key = HandoffKey.parse(message.handoffKey());
@@ -148,8 +148,8 @@ public final class InvoiceCreationService {
         Handoff invoiced = ledger.transition(inFlight, HandoffState.INVOICED, invoiceAttributes(invoice), Instant.now(clock));
         Handoff written = crmStatus.writeInvoiceStatus(invoiced);
         Handoff reconciled = reconcile(written, request, invoice);
-        if (reconciled.state() == HandoffState.BLOCKED) {
-            return Outcome.BLOCKED;
+        if (reconciled.state() == HandoffState.IN_REVIEW) {
+            return Outcome.IN_REVIEW;
         }
         requestPaymentSyncIfSettled(reconciled);
         return outcome;

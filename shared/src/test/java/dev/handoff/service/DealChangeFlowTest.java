@@ -101,13 +101,13 @@ class DealChangeFlowTest {
         assertThat(changes).hasSize(1);
         assertThat(changes.get(0).change()).isEqualTo(new DealChange(DealChange.Type.PROPERTY_CHANGE, "amount", "14000.00"));
         assertThat(outcome).isEqualTo(DealChangeService.Outcome.HELD_FOR_REVIEW);
-        assertThat(onHold.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(onHold.state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(onHold.resumeState()).isEqualTo(HandoffState.INVOICED);
         assertThat(onHold.blockedReason()).startsWith("Review needed (PRICING_OVERRIDE)").contains("INV-0001");
         assertThat(onHold.blockedReason()).doesNotContain("14000");
         assertThat(accounting.invoices).hasSize(1);
         assertThat(crm.notes).hasSize(1);
-        assertThat(crm.notes.get(0).text()).contains("Finance will review it");
+        assertThat(crm.notes.get(0).text()).contains("waiting for a finance review").contains("approval resumes the handoff");
     }
 
     @Test
@@ -121,7 +121,7 @@ class DealChangeFlowTest {
         changes().process(change);
 
         assertThat(crm.notes).hasSize(1);
-        assertThat(handoff(key).state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff(key).state()).isEqualTo(HandoffState.IN_REVIEW);
     }
 
     @Test
@@ -207,7 +207,7 @@ class DealChangeFlowTest {
         HandoffKey survivorKey = HandoffKey.hubspot(Fixtures.PORTAL_ID, survivorId);
         assertThat(messages).hasSize(1);
         assertThat(handoff(key).blockedReason()).startsWith("Review needed (CUSTOMER_MERGE)").contains(survivorId);
-        assertThat(handoff(survivorKey).state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff(survivorKey).state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(handoff(survivorKey).resumeState()).isEqualTo(HandoffState.INVOICED);
 
         crm.put(Fixtures.wonDeal(survivorId, Fixtures.company(companyId)));

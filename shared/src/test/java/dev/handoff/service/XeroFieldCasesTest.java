@@ -128,6 +128,7 @@ class XeroFieldCasesTest {
                 .willReturn(okJson(f5ExistingContact("ACTIVE", "4000000000"))));
         xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
+        stubClearBalances(EXISTING_CONTACT);
 
         CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
 
@@ -151,8 +152,8 @@ class XeroFieldCasesTest {
 
         CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
 
-        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.BLOCKED);
-        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.IN_REVIEW);
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(handoff().blockedReason()).contains("CUSTOMER_MERGE").contains("possible duplicate customer");
         assertThat(ledger.findCustomerLink("hubspot", portal, COMPANY_ID, tenant)).isEmpty();
         xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
@@ -169,7 +170,7 @@ class XeroFieldCasesTest {
 
         customerUpsert().process(dealWon());
 
-        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(handoff().blockedReason()).contains("CUSTOMER_MERGE").contains("archived");
         xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
     }
@@ -183,6 +184,7 @@ class XeroFieldCasesTest {
         xero.stubFor(get(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactStatus\":\"ARCHIVED\","
                         + "\"MergedToContactID\":\"" + survivor + "\"}]}")));
+        stubClearBalances(survivor);
 
         CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
 
@@ -205,6 +207,7 @@ class XeroFieldCasesTest {
                         + "\"CompanyNumber\":\"2019/123456/07\",\"ContactStatus\":\"ACTIVE\"}]}")));
         xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
+        stubClearBalances(EXISTING_CONTACT);
 
         assertThat(customerUpsert().process(dealWon())).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
 
@@ -225,6 +228,7 @@ class XeroFieldCasesTest {
                         + "\"EmailAddress\":\"accounts@example-trading.test\",\"ContactStatus\":\"ACTIVE\"}]}")));
         xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
+        stubClearBalances(EXISTING_CONTACT);
 
         assertThat(customerUpsert().process(dealWon())).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
 
@@ -302,9 +306,9 @@ class XeroFieldCasesTest {
 
         InvoiceCreationService.Outcome outcome = invoiceCreation(PriceBasis.INCLUSIVE).process(new InvoiceRequestMessage(key.value()));
 
-        assertThat(outcome).isEqualTo(InvoiceCreationService.Outcome.BLOCKED);
+        assertThat(outcome).isEqualTo(InvoiceCreationService.Outcome.IN_REVIEW);
         Handoff held = handoff();
-        assertThat(held.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(held.state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(held.resumeState()).isEqualTo(HandoffState.INVOICED);
         assertThat(held.invoiceId()).isEqualTo(INVOICE_ID);
         assertThat(held.blockedReason()).contains("TAX_EXCEPTION").contains("VAT 39.13 against the CRM's 39.12")
@@ -320,10 +324,10 @@ class XeroFieldCasesTest {
 
         InvoiceCreationService.Outcome outcome = invoiceCreation(PriceBasis.EXCLUSIVE).process(new InvoiceRequestMessage(key.value()));
 
-        assertThat(outcome).isEqualTo(InvoiceCreationService.Outcome.BLOCKED);
+        assertThat(outcome).isEqualTo(InvoiceCreationService.Outcome.IN_REVIEW);
         assertThat(handoff().blockedReason()).contains("total 34.60 against the CRM's 34.59")
                 .contains("VAT 4.51 against the CRM's 4.50");
-        assertThat(crm.dealProperties(DEAL_ID).get(CrmProperties.HANDOFF_STATUS)).isEqualTo("BLOCKED");
+        assertThat(crm.dealProperties(DEAL_ID).get(CrmProperties.HANDOFF_STATUS)).isEqualTo("IN_REVIEW");
         xero.verify(putRequestedFor(urlPathEqualTo(API + "/Invoices"))
                 .withRequestBody(matchingJsonPath("$.Invoices[0].LineAmountTypes", equalTo("Exclusive"))));
     }
@@ -443,6 +447,13 @@ class XeroFieldCasesTest {
         assertThat(invoiceCreation(PriceBasis.EXCLUSIVE).process(new InvoiceRequestMessage(key.value())))
                 .isEqualTo(InvoiceCreationService.Outcome.INVOICED);
         xero.resetRequests();
+    }
+
+    /** A contact with nothing outstanding or overdue, for the credit check once the customer is linked. */
+    private void stubClearBalances(String contactId) {
+        xero.stubFor(get(urlEqualTo(API + "/Contacts/" + contactId)).atPriority(1).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + contactId + "\",\"ContactStatus\":\"ACTIVE\","
+                        + "\"Balances\":{\"AccountsReceivable\":{\"Outstanding\":0.00,\"Overdue\":0.00}}}]}")));
     }
 
     private void stubNoContactNumberMatch() {

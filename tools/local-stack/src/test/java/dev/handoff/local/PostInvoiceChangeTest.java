@@ -4,8 +4,13 @@ import static dev.handoff.local.LocalHandoffFixtures.QUIESCENCE_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.crm.CrmProperties;
+import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.ledger.Handoff;
+import dev.handoff.review.ReviewItem;
+import dev.handoff.review.ReviewStatus;
+import dev.handoff.review.ReviewStore;
+import dev.handoff.review.ReviewType;
 import dev.handoff.simulator.hubspot.WebhookSender;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -64,12 +69,13 @@ class PostInvoiceChangeTest {
         Handoff handoff = LocalHandoffFixtures.handoff(local, AMOUNT_DEAL_ID);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("1 change(s) to handed-off deals");
-        assertThat(handoff.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff.state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(handoff.resumeState()).isEqualTo(HandoffState.INVOICED);
         assertThat(handoff.blockedReason()).contains("PRICING_OVERRIDE");
         assertThat(handoff.blockedFields()).containsExactly("deal.amount");
+        assertThat(pendingReviews(AMOUNT_DEAL_ID)).extracting(ReviewItem::type).containsExactly(ReviewType.PRICING_OVERRIDE);
         assertThat(LocalHandoffFixtures.invoicesForDeal(local, AMOUNT_DEAL_ID)).hasSize(1);
-        assertThat(local.hubspot().dealProperties(AMOUNT_DEAL_ID).get(CrmProperties.HANDOFF_STATUS)).isEqualTo("BLOCKED");
+        assertThat(local.hubspot().dealProperties(AMOUNT_DEAL_ID).get(CrmProperties.HANDOFF_STATUS)).isEqualTo("IN_REVIEW");
         assertThat(local.hubspot().notesFor(AMOUNT_DEAL_ID)).hasSize(1);
         assertThat(local.deadLetterCount()).isZero();
     }
@@ -83,7 +89,7 @@ class PostInvoiceChangeTest {
         local.awaitQuiescence(QUIESCENCE_TIMEOUT);
 
         assertThat(LocalHandoffFixtures.invoicesForDeal(local, AMOUNT_DEAL_ID)).hasSize(1);
-        assertThat(LocalHandoffFixtures.handoff(local, AMOUNT_DEAL_ID).state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(LocalHandoffFixtures.handoff(local, AMOUNT_DEAL_ID).state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(local.hubspot().notesFor(AMOUNT_DEAL_ID)).hasSize(1);
     }
 
@@ -98,10 +104,11 @@ class PostInvoiceChangeTest {
         local.awaitQuiescence(QUIESCENCE_TIMEOUT);
 
         Handoff handoff = LocalHandoffFixtures.handoff(local, STAGE_DEAL_ID);
-        assertThat(handoff.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff.state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(handoff.resumeState()).isEqualTo(HandoffState.INVOICED);
         assertThat(handoff.blockedReason()).contains("COMMERCIAL_DISPUTE");
         assertThat(handoff.blockedFields()).containsExactly("deal.dealstage");
+        assertThat(pendingReviews(STAGE_DEAL_ID)).extracting(ReviewItem::type).containsExactly(ReviewType.COMMERCIAL_DISPUTE);
         assertThat(LocalHandoffFixtures.invoicesForDeal(local, STAGE_DEAL_ID)).hasSize(1);
         assertThat(local.hubspot().dealProperties(STAGE_DEAL_ID).get(CrmProperties.BLOCKED_REASON))
                 .contains("left the won stage");
@@ -123,8 +130,9 @@ class PostInvoiceChangeTest {
         local.awaitQuiescence(QUIESCENCE_TIMEOUT);
 
         Handoff handoff = LocalHandoffFixtures.handoff(local, DELETED_DEAL_ID);
-        assertThat(handoff.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(handoff.state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(handoff.blockedReason()).contains("COMMERCIAL_DISPUTE").contains("deleted");
+        assertThat(pendingReviews(DELETED_DEAL_ID)).extracting(ReviewItem::type).containsExactly(ReviewType.COMMERCIAL_DISPUTE);
         assertThat(LocalHandoffFixtures.invoicesForDeal(local, DELETED_DEAL_ID)).hasSize(1);
         assertThat(local.deadLetterCount()).isZero();
     }
@@ -168,5 +176,12 @@ class PostInvoiceChangeTest {
 
     private static long now() {
         return Clock.systemUTC().millis() - 1_000;
+    }
+
+    private static List<ReviewItem> pendingReviews(String dealId) {
+        ReviewStore reviews = new ReviewStore(local.ledger().dynamoDb(), local.ledger().tableName());
+        return reviews.forHandoff(HandoffKey.hubspot(LocalSettings.PORTAL_ID, dealId)).stream()
+                .filter(review -> review.status() == ReviewStatus.PENDING)
+                .toList();
     }
 }
