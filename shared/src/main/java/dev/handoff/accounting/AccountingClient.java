@@ -37,6 +37,13 @@ public interface AccountingClient {
      */
     AccountingContact setContactNumber(String contactId, String contactNumber);
 
+    /**
+     * Updates an existing contact with the non-null fields of {@code changes} and writes no other field, so
+     * fields the accounting system owns (balances, payment terms, account codes, status) keep their values.
+     * {@code changes.contactNumber()} is ignored, because {@link #setContactNumber} writes that field.
+     */
+    AccountingContact updateContact(String contactId, ContactRequest changes);
+
     /** Creates the invoice; {@code idempotencyKey} is sent as the vendor's idempotency key and must not be blank. */
     AccountingInvoice createInvoice(InvoiceRequest request, String idempotencyKey);
 

@@ -1,9 +1,12 @@
 package dev.handoff.accounting;
 
+import dev.handoff.domain.Address;
+
 /**
  * A customer record in the accounting system. {@code status} is the vendor's value, for example
  * {@code ACTIVE} or {@code ARCHIVED} in Xero. {@code mergedToContactId} is set when finance merged this
- * contact into another one, which then replaces it. {@link #toString()} shows only ids.
+ * contact into another one, which then replaces it. {@code billingAddress} is the address invoices are
+ * posted to (Xero's POBOX address), or null when the vendor returned none. {@link #toString()} shows only ids.
  */
 public record AccountingContact(
         String contactId,
@@ -13,12 +16,19 @@ public record AccountingContact(
         String companyNumber,
         String emailAddress,
         String status,
-        String mergedToContactId) {
+        String mergedToContactId,
+        Address billingAddress) {
+
+    /** Creates a contact without a billing address. */
+    public AccountingContact(String contactId, String contactNumber, String name, String taxNumber,
+            String companyNumber, String emailAddress, String status, String mergedToContactId) {
+        this(contactId, contactNumber, name, taxNumber, companyNumber, emailAddress, status, mergedToContactId, null);
+    }
 
     /** Creates a contact that was not merged into another one. */
     public AccountingContact(String contactId, String contactNumber, String name, String taxNumber,
             String companyNumber, String emailAddress, String status) {
-        this(contactId, contactNumber, name, taxNumber, companyNumber, emailAddress, status, null);
+        this(contactId, contactNumber, name, taxNumber, companyNumber, emailAddress, status, null, null);
     }
 
     public boolean isArchived() {

@@ -2,6 +2,7 @@ package dev.handoff.service;
 
 import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.AccountingContact;
+import dev.handoff.accounting.ContactRequest;
 import dev.handoff.config.WonStages;
 import dev.handoff.crm.CrmClient;
 import dev.handoff.crm.CrmDeal;
@@ -60,6 +61,7 @@ public final class CustomerUpsertService {
     private final FinanceGate gate;
     private final CustomerMapper mapper = new CustomerMapper();
     private final CustomerMatcher matcher;
+    private final ContactFieldSync fieldSync = new ContactFieldSync();
 
     /** Applies the review rules with the South African defaults of {@link ReviewPolicy#southAfricanDefaults()}. */
     public CustomerUpsertService(Ledger ledger, CrmClient crm, AccountingClient accounting, QueuePublisher queue,
@@ -174,7 +176,7 @@ public final class CustomerUpsertService {
 
         Optional<String> linked = ledger.findCustomerLink(key.crm(), key.accountId(), companyId, tenantId);
         if (linked.isPresent()) {
-            return Optional.of(followMerge(key, companyId, linked.get()));
+            return Optional.of(useLinkedContact(key, customer, linked.get()));
         }
 
         CustomerMatcher.Match match = matcher.match(customer);
@@ -195,18 +197,59 @@ public final class CustomerUpsertService {
     }
 
     /**
-     * Returns the linked contact, or the contact finance merged it into, re-pointing the ledger link so later
-     * invoices go to the surviving contact.
+     * Returns the linked contact's id, or the id of the contact finance merged it into, re-pointing the ledger
+     * link so later invoices go to the surviving contact, and syncs the contact's mapped fields. A linked contact
+     * that the accounting system does not return is used without a sync.
      */
-    private String followMerge(HandoffKey key, String companyId, String contactId) {
-        Optional<String> mergedTo = accounting.findContact(contactId).map(AccountingContact::mergedToContactId);
-        if (mergedTo.isEmpty()) {
-            return contactId;
+    private String useLinkedContact(HandoffKey key, FinanceCustomer customer, String contactId) {
+        String companyId = customer.crmCompanyId();
+        Optional<AccountingContact> current = accounting.findContact(contactId);
+        String mergedTo = current.map(AccountingContact::mergedToContactId).orElse(null);
+        if (mergedTo != null) {
+            ledger.putCustomerLink(key.crm(), key.accountId(), companyId, tenantId, mergedTo, now());
+            ledger.appendEvent(key, "customer", "re-linked",
+                    "contact " + contactId + " was merged into contact " + mergedTo, now());
+            contactId = mergedTo;
+            current = accounting.findContact(mergedTo);
         }
-        ledger.putCustomerLink(key.crm(), key.accountId(), companyId, tenantId, mergedTo.get(), now());
-        ledger.appendEvent(key, "customer", "re-linked",
-                "contact " + contactId + " was merged into contact " + mergedTo.get(), now());
-        return mergedTo.get();
+        current.ifPresent(contact -> syncFields(key, customer, contact));
+        return contactId;
+    }
+
+    /**
+     * Writes the mapped fields of a linked contact that differ from the CRM, and nothing else. A contact
+     * adopted by a lookup is not synced on that first handoff (only its contact number is written), so a match
+     * never overwrites finance's record before the link exists.
+     */
+    private void syncFields(HandoffKey key, FinanceCustomer customer, AccountingContact current) {
+        Optional<ContactRequest> changes = fieldSync.changes(customer.toContactRequest(), current);
+        if (changes.isEmpty()) {
+            return;
+        }
+        accounting.updateContact(current.contactId(), changes.get());
+        ledger.appendEvent(key, "customer", "updated",
+                "contact " + current.contactId() + " fields " + String.join(",", changedFields(changes.get())), now());
+    }
+
+    /** Names the written fields for the timeline; the values are personal data and stay out of the ledger. */
+    private static List<String> changedFields(ContactRequest changes) {
+        List<String> fields = new ArrayList<>();
+        if (changes.name() != null) {
+            fields.add("name");
+        }
+        if (changes.emailAddress() != null) {
+            fields.add("emailAddress");
+        }
+        if (changes.taxNumber() != null) {
+            fields.add("taxNumber");
+        }
+        if (changes.companyNumber() != null) {
+            fields.add("companyNumber");
+        }
+        if (changes.billingAddress() != null) {
+            fields.add("billingAddress");
+        }
+        return fields;
     }
 
     /** Links a contact found by a lookup, and writes the CRM company id as its contact number if it has none. */

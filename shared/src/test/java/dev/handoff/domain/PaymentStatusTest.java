@@ -45,6 +45,8 @@ class PaymentStatusTest {
         "AUTHORISED, 11500.00, 0.00,     0.00,    11500.00, AUTHORISED",
         "AUTHORISED, 0.00,     0.00,     0.00,    0.00,     AUTHORISED",
         "AUTHORISED, 11500.00, 0.00,     1500.00, 10000.00, PARTIALLY_PAID",
+        "PAID,       11500.00, 0.00,     11500.00, 0.00,    PAID",
+        "AUTHORISED, 11500.00, 5000.00,  6500.00, 0.00,     PAID",
         "DRAFT,      11500.00, 0.00,     0.00,    11500.00, DRAFT",
         "SUBMITTED,  11500.00, 0.00,     0.00,    11500.00, SUBMITTED",
     })

@@ -3,7 +3,9 @@ package dev.handoff.service;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -185,6 +187,9 @@ class XeroFieldCasesTest {
                 "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactStatus\":\"ARCHIVED\","
                         + "\"MergedToContactID\":\"" + survivor + "\"}]}")));
         stubClearBalances(survivor);
+        // The survivor lacks the CRM's mapped fields, so they are written to it, not to the merged contact.
+        xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + survivor)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + survivor + "\"}]}")));
 
         CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
 
@@ -192,6 +197,69 @@ class XeroFieldCasesTest {
         assertThat(handoff().customerId()).isEqualTo(survivor);
         assertThat(ledger.findCustomerLink("hubspot", portal, COMPANY_ID, tenant)).contains(survivor);
         assertThat(ledger.timeline(key)).anyMatch(event -> event.outcome().equals("re-linked"));
+        xero.verify(1, postRequestedFor(urlEqualTo(API + "/Contacts/" + survivor + "?summarizeErrors=false")));
+        xero.verify(0, postRequestedFor(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)));
+    }
+
+    // A linked contact gets the CRM's changed fields, and the fields Xero owns are left out of the update.
+    @Test
+    void linkedContactGetsOnlyChangedFields() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
+        stubLinkedContact("info@example-trading.test", "\"Addresses\":[{\"AddressType\":\"POBOX\",\"AddressLine1\":\"1 Old Road\","
+                + "\"City\":\"Johannesburg\",\"PostalCode\":\"2001\",\"Country\":\"South Africa\"}],");
+        xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"HasValidationErrors\":false}]}")));
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+        xero.verify(postRequestedFor(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT + "?summarizeErrors=false"))
+                .withHeader("Idempotency-Key", matching("contact-update-" + EXISTING_CONTACT + "-[0-9a-f]{16}"))
+                .withRequestBody(equalToJson("{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\","
+                        + "\"EmailAddress\":\"accounts@example-trading.test\","
+                        + "\"Addresses\":[{\"AddressType\":\"POBOX\",\"AddressLine1\":\"12 Example Street\","
+                        + "\"AddressLine2\":\"Unit 4\",\"City\":\"Johannesburg\",\"Region\":\"Gauteng\","
+                        + "\"PostalCode\":\"2001\",\"Country\":\"South Africa\"}]}]}")));
+        assertThat(ledger.timeline(key)).anyMatch(event -> event.outcome().equals("updated")
+                && event.detail().equals("contact " + EXISTING_CONTACT + " fields emailAddress,billingAddress"));
+        assertThat(ledger.timeline(key)).noneMatch(event -> event.detail() != null
+                && event.detail().contains("example-trading.test"));
+    }
+
+    @Test
+    void linkedContactInSyncIsNotWritten() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
+        stubLinkedContact("accounts@example-trading.test", "\"Addresses\":[{\"AddressType\":\"POBOX\","
+                + "\"AddressLine1\":\"12 Example Street\",\"AddressLine2\":\"Unit 4\",\"City\":\"Johannesburg\","
+                + "\"Region\":\"Gauteng\",\"PostalCode\":\"2001\",\"Country\":\"South Africa\"}],");
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+        xero.verify(0, postRequestedFor(urlPathMatching(API + "/Contacts.*")));
+        xero.verify(0, putRequestedFor(urlPathMatching(API + "/Contacts.*")));
+    }
+
+    // Xero's message may echo customer data, so it reaches the CRM deal but not the ledger.
+    @Test
+    void rejectedContactUpdateBlocks() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
+        stubLinkedContact("info@example-trading.test", "");
+        xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"HasValidationErrors\":true,"
+                        + "\"ValidationErrors\":[{\"Message\":\"<validation message>\"}]}]}")));
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.BLOCKED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(crm.dealProperties(DEAL_ID).get(CrmProperties.BLOCKED_REASON)).contains("<validation message>");
+        assertThat(handoff().blockedReason()).doesNotContain("<validation message>");
+        assertThat(ledger.timeline(key)).noneMatch(event -> event.step().equals("invoice"));
+        xero.verify(1, postRequestedFor(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)));
     }
 
     // No contact number or VAT match, but the registration number finds the customer.
@@ -453,6 +521,20 @@ class XeroFieldCasesTest {
     private void stubClearBalances(String contactId) {
         xero.stubFor(get(urlEqualTo(API + "/Contacts/" + contactId)).atPriority(1).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"" + contactId + "\",\"ContactStatus\":\"ACTIVE\","
+                        + "\"Balances\":{\"AccountsReceivable\":{\"Outstanding\":0.00,\"Overdue\":0.00}}}]}")));
+    }
+
+    /**
+     * The F5 contact as linked, carrying fields Xero owns (payment terms, tax defaults, balances), with the given
+     * e-mail address and an {@code Addresses} member (empty or ending in a comma).
+     */
+    private void stubLinkedContact(String email, String addresses) {
+        xero.stubFor(get(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\","
+                        + "\"Name\":\"Example Trading (Pty) Ltd\",\"EmailAddress\":\"" + email + "\","
+                        + "\"TaxNumber\":\"4000000000\",\"CompanyNumber\":\"2019/123456/07\",\"ContactStatus\":\"ACTIVE\","
+                        + addresses
+                        + "\"AccountsReceivableTaxType\":\"OUTPUT3\",\"PaymentTerms\":{\"Sales\":{\"Day\":7,\"Type\":\"DAYSAFTERBILLDATE\"}},"
                         + "\"Balances\":{\"AccountsReceivable\":{\"Outstanding\":0.00,\"Overdue\":0.00}}}]}")));
     }
 

@@ -28,6 +28,7 @@ public class FakeAccounting implements AccountingClient {
     public final List<AccountingInvoice> invoices = new CopyOnWriteArrayList<>();
     public final List<String> idempotencyKeys = new CopyOnWriteArrayList<>();
     public final List<InvoiceRequest> invoiceRequests = new CopyOnWriteArrayList<>();
+    public final List<ContactRequest> contactUpdates = new CopyOnWriteArrayList<>();
     private final Map<String, AccountingInvoice> byIdempotencyKey = new HashMap<>();
     public int contactsCreated;
     public int timeoutsAfterCreate;
@@ -66,7 +67,7 @@ public class FakeAccounting implements AccountingClient {
     @Override
     public synchronized AccountingContact createContact(ContactRequest request) {
         AccountingContact contact = new AccountingContact(UUID.randomUUID().toString(), request.contactNumber(), request.name(),
-                request.taxNumber(), request.companyNumber(), request.emailAddress(), "ACTIVE");
+                request.taxNumber(), request.companyNumber(), request.emailAddress(), "ACTIVE", null, request.billingAddress());
         contacts.add(contact);
         contactsCreated++;
         return contact;
@@ -78,12 +79,37 @@ public class FakeAccounting implements AccountingClient {
             AccountingContact contact = contacts.get(i);
             if (contact.contactId().equals(contactId)) {
                 AccountingContact updated = new AccountingContact(contactId, contactNumber, contact.name(), contact.taxNumber(),
-                        contact.companyNumber(), contact.emailAddress(), contact.status(), contact.mergedToContactId());
+                        contact.companyNumber(), contact.emailAddress(), contact.status(), contact.mergedToContactId(),
+                        contact.billingAddress());
                 contacts.set(i, updated);
                 return updated;
             }
         }
         throw new IllegalArgumentException("no contact " + contactId);
+    }
+
+    /** Applies the non-null fields of {@code changes} and records them in {@link #contactUpdates}. */
+    @Override
+    public synchronized AccountingContact updateContact(String contactId, ContactRequest changes) {
+        contactUpdates.add(changes);
+        for (int i = 0; i < contacts.size(); i++) {
+            AccountingContact contact = contacts.get(i);
+            if (contact.contactId().equals(contactId)) {
+                AccountingContact updated = new AccountingContact(contactId, contact.contactNumber(),
+                        orElse(changes.name(), contact.name()), orElse(changes.taxNumber(), contact.taxNumber()),
+                        orElse(changes.companyNumber(), contact.companyNumber()),
+                        orElse(changes.emailAddress(), contact.emailAddress()), contact.status(),
+                        contact.mergedToContactId(),
+                        changes.billingAddress() == null ? contact.billingAddress() : changes.billingAddress());
+                contacts.set(i, updated);
+                return updated;
+            }
+        }
+        throw new IllegalArgumentException("no contact " + contactId);
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value == null ? fallback : value;
     }
 
     @Override

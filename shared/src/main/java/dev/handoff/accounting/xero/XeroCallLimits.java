@@ -7,6 +7,7 @@ import dev.handoff.ratelimit.ScopePause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +19,13 @@ import org.slf4j.LoggerFactory;
  * A spent budget, a full set of concurrency slots or a pause after Xero's own 429 throws
  * {@link dev.handoff.error.ThrottledException}, so the work waits instead of drawing a 429.
  *
- * <p>NOTE: Xero counts the day limit over a rolling 24 hours, while the budget here uses fixed UTC days.
- * Right after midnight UTC up to 5,000 more calls may be spent, so Xero's own 429 remains possible.
+ * <p>NOTE: Xero's FAQ allows 5,000 calls "in a given 24 hour period" and does not say whether that period
+ * rolls or resets at a fixed time, while this budget counts fixed UTC days. Either way one Xero day can
+ * overlap two UTC days, so Handoff may spend up to 10,000 calls in it. Xero's 429 with
+ * {@code X-Rate-Limit-Problem: day} then pauses the tenant until {@code Retry-After}, and the work waits.
+ * Only Handoff's own calls wait, because Xero counts the limits per app and tenant.
  *
- * @see <a href="https://developer.xero.com/documentation/guides/oauth2/limits/">Xero API rate limits</a>
+ * @see <a href="https://developer.xero.com/faq/limits">Xero's FAQ on API limits</a>
  */
 public class XeroCallLimits {
 
@@ -74,17 +78,24 @@ public class XeroCallLimits {
     }
 
     /**
-     * Pauses the tenant, or the whole app for {@code appminute}, for {@code retryAfter} after Xero returned 429
+     * Pauses the tenant, or the whole app for the app-wide limit, for {@code retryAfter} after Xero returned 429
      * with {@code X-Rate-Limit-Problem: problem}, so no instance calls Xero again before the window frees.
      * A spent day or app limit is also logged and counted in {@value #LIMIT_PAUSE_METRIC}, because it stops
      * the tenant's work for long enough that ops should know.
-     * NOTE: Xero documents the value {@code minute}; {@code day} and {@code appminute} are assumed.
+     *
+     * <p>NOTE: Xero staff state only that the header names the limit reached
+     * (https://github.com/XeroAPI/xero-node/issues/634).
+     * Responses reported in Xero's SDK issues carry {@code minute} and {@code day}, and older ones
+     * {@code Minute} and {@code Daily}. No source read names the app-wide value, so any value containing
+     * "app" counts as app-wide, and one containing "day" or "daily" as the day limit, ignoring case.
      */
     public void recordRateLimit(String tenantId, String problem, Duration retryAfter) {
         Instant until = Instant.now(clock).plus(retryAfter);
-        boolean appWide = "appminute".equalsIgnoreCase(problem);
+        String value = problem == null ? "" : problem.toLowerCase(Locale.ROOT);
+        boolean appWide = value.contains("app");
+        boolean day = !appWide && (value.contains("day") || value.contains("daily"));
         pause.pause(appWide ? APP_SCOPE : tenantScope(tenantId), until);
-        if (appWide || "day".equalsIgnoreCase(problem)) {
+        if (appWide || day) {
             metrics.increment(LIMIT_PAUSE_METRIC);
             LOG.warn("Xero {} limit spent for tenant {}; Xero calls paused until {}", problem, tenantId, until);
         }

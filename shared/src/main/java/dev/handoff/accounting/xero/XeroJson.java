@@ -27,6 +27,8 @@ import java.util.function.Function;
 final class XeroJson {
 
     static final String ZERO_GUID = "00000000-0000-0000-0000-000000000000";
+    /** Xero's address type for the postal address, which Xero prints on invoices. */
+    static final String BILLING_ADDRESS_TYPE = "POBOX";
 
     private final ObjectMapper mapper;
 
@@ -55,6 +57,22 @@ final class XeroJson {
     String contactCreateBody(ContactRequest request) {
         ObjectNode contact = mapper.createObjectNode();
         putIfPresent(contact, "ContactNumber", request.contactNumber());
+        putContactFields(contact, request);
+        return wrap("Contacts", contact);
+    }
+
+    /**
+     * Builds an update body with the ContactID and only the non-null fields of {@code changes}; the contact
+     * number is left out, because {@link #contactNumberUpdateBody} writes it.
+     */
+    String contactUpdateBody(String contactId, ContactRequest changes) {
+        ObjectNode contact = mapper.createObjectNode();
+        contact.put("ContactID", contactId);
+        putContactFields(contact, changes);
+        return wrap("Contacts", contact);
+    }
+
+    private static void putContactFields(ObjectNode contact, ContactRequest request) {
         putIfPresent(contact, "Name", request.name());
         putIfPresent(contact, "TaxNumber", request.taxNumber());
         putIfPresent(contact, "CompanyNumber", request.companyNumber());
@@ -63,7 +81,7 @@ final class XeroJson {
         Address address = request.billingAddress();
         if (address != null) {
             ObjectNode xeroAddress = contact.putArray("Addresses").addObject();
-            xeroAddress.put("AddressType", "POBOX");
+            xeroAddress.put("AddressType", BILLING_ADDRESS_TYPE);
             putIfPresent(xeroAddress, "AddressLine1", address.line1());
             putIfPresent(xeroAddress, "AddressLine2", address.line2());
             putIfPresent(xeroAddress, "City", address.city());
@@ -71,7 +89,6 @@ final class XeroJson {
             putIfPresent(xeroAddress, "PostalCode", address.postalCode());
             putIfPresent(xeroAddress, "Country", address.country());
         }
-        return wrap("Contacts", contact);
     }
 
     String contactNumberUpdateBody(String contactId, String contactNumber) {
@@ -126,7 +143,19 @@ final class XeroJson {
                 text(node, "CompanyNumber"),
                 text(node, "EmailAddress"),
                 text(node, "ContactStatus"),
-                mergedTo(node));
+                mergedTo(node),
+                billingAddress(node));
+    }
+
+    /** Returns the contact's POBOX address, or null when the element lists none. */
+    private static Address billingAddress(JsonNode node) {
+        for (JsonNode address : node.path("Addresses")) {
+            if (BILLING_ADDRESS_TYPE.equals(address.path("AddressType").asText())) {
+                return new Address(text(address, "AddressLine1"), text(address, "AddressLine2"), text(address, "City"),
+                        text(address, "Region"), text(address, "PostalCode"), text(address, "Country"));
+            }
+        }
+        return null;
     }
 
     /** Returns MergedToContactID, which Xero sets on a contact merged into another; empty or zero means not merged. */

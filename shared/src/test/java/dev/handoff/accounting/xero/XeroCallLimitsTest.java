@@ -28,6 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Two XeroClient "instances" sharing the ledger's call limits, against a WireMock Xero that returns 429. */
@@ -74,6 +76,20 @@ class XeroCallLimitsTest {
                     assertThat(e.delay()).isGreaterThan(Duration.ofMinutes(89));
                     assertThat(e.getMessage()).contains("xero:tenant:" + tenant).contains("paused");
                 });
+
+        xero.verify(1, anyRequestedFor(anyUrl()));
+        assertThat(metrics.total(XeroCallLimits.LIMIT_PAUSE_METRIC)).isEqualTo(1);
+    }
+
+    // Older responses spelt the day limit "Daily"; it must still raise the alert.
+    @ParameterizedTest
+    @ValueSource(strings = {"Daily", "DAY", "DayLimit"})
+    void daySpellingsRaiseAlert(String problem) {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).willReturn(aResponse().withStatus(429)
+                .withHeader("Retry-After", "5400").withHeader("X-Rate-Limit-Problem", problem)));
+
+        assertThatThrownBy(() -> first.getInvoice(INVOICE_ID)).isInstanceOf(ThrottledException.class);
+        assertThatThrownBy(() -> second.getInvoice(INVOICE_ID)).isInstanceOf(ThrottledException.class);
 
         xero.verify(1, anyRequestedFor(anyUrl()));
         assertThat(metrics.total(XeroCallLimits.LIMIT_PAUSE_METRIC)).isEqualTo(1);

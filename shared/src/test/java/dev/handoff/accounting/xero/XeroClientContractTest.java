@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
@@ -53,6 +54,9 @@ class XeroClientContractTest {
     private static final String CONTACT_ID = "5d1c2b3a-0000-4000-8000-0000000000c1";
     private static final String INVOICE_ID = "8e2b1c44-0000-4000-8000-000000000001";
     private static final String IDEMPOTENCY_KEY = "hs-9999999-deal-48000000001-inv-v1";
+    private static final String UPDATE_URL = "/api.xro/2.0/Contacts/" + CONTACT_ID + "?summarizeErrors=false";
+    private static final Address NEW_ADDRESS = new Address("12 Example Road", null, "Durban", "KwaZulu-Natal", "4001",
+            "South Africa");
 
     private WireMockServer xero;
     private XeroClient client;
@@ -231,6 +235,107 @@ class XeroClientContractTest {
                 .withHeader("Idempotency-Key", equalTo("contact-number-" + CONTACT_ID + "-hs-company-7001"))
                 .withRequestBody(equalToJson(
                         "{\"Contacts\":[{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactNumber\":\"hs-company-7001\"}]}")));
+    }
+
+    @Test
+    void updatePostsOnlyChangedFields() {
+        xero.stubFor(post(urlPathEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactStatus\":\"ACTIVE\","
+                        + "\"EmailAddress\":\"billing@example-trading.test\",\"HasValidationErrors\":false}]}")));
+
+        AccountingContact updated = client.updateContact(CONTACT_ID,
+                new ContactRequest(null, null, null, null, "billing@example-trading.test", NEW_ADDRESS));
+
+        xero.verify(postRequestedFor(urlEqualTo(UPDATE_URL))
+                .withHeader("xero-tenant-id", equalTo(TENANT))
+                .withRequestBody(equalToJson("""
+                        {"Contacts":[{"ContactID":"5d1c2b3a-0000-4000-8000-0000000000c1",
+                          "EmailAddress":"billing@example-trading.test",
+                          "Addresses":[{"AddressType":"POBOX","AddressLine1":"12 Example Road","City":"Durban",
+                            "Region":"KwaZulu-Natal","PostalCode":"4001","Country":"South Africa"}]}]}
+                        """)));
+        assertThat(updated.contactId()).isEqualTo(CONTACT_ID);
+    }
+
+    @Test
+    void updateSendsStableIdempotencyKey() {
+        xero.stubFor(post(urlPathEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + CONTACT_ID + "\"}]}")));
+        ContactRequest changes = new ContactRequest(null, null, "4000000000", null, null, null);
+
+        client.updateContact(CONTACT_ID, changes);
+        client.updateContact(CONTACT_ID, changes);
+        client.updateContact(CONTACT_ID, new ContactRequest(null, null, "4111111111", null, null, null));
+
+        var requests = xero.findAll(postRequestedFor(anyUrl()));
+        String first = requests.get(0).getHeader("Idempotency-Key");
+        assertThat(first).matches("contact-update-" + CONTACT_ID + "-[0-9a-f]{16}");
+        assertThat(requests.get(1).getHeader("Idempotency-Key")).isEqualTo(first);
+        assertThat(requests.get(2).getHeader("Idempotency-Key")).isNotEqualTo(first);
+    }
+
+    @Test
+    void updateValidationErrorIsDataError() {
+        xero.stubFor(post(urlPathEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson("""
+                {"Contacts":[{"ContactID":"5d1c2b3a-0000-4000-8000-0000000000c1","HasValidationErrors":true,
+                  "ValidationErrors":[{"Message":"The contact name Example Holdings (Pty) Ltd is already assigned to another contact. The contact name must be unique across all active contacts."}]}]}
+                """)));
+
+        assertThatThrownBy(() -> client.updateContact(CONTACT_ID,
+                new ContactRequest(null, "Example Holdings (Pty) Ltd", null, null, null, null)))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("Xero rejected update contact")
+                .hasMessageContaining("[contact name] is already assigned to another contact")
+                .hasMessageNotContaining("Example Holdings");
+        xero.verify(1, postRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void updateValidationExceptionIsDataError() {
+        xero.stubFor(post(urlPathEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(aResponse()
+                .withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
+                        {"ErrorNumber":10,"Type":"ValidationException","Message":"A validation exception occurred",
+                          "Elements":[{"ContactID":"5d1c2b3a-0000-4000-8000-0000000000c1",
+                            "ValidationErrors":[{"Message":"Email address must be valid."}]}]}
+                        """)));
+
+        assertThatThrownBy(() -> client.updateContact(CONTACT_ID,
+                new ContactRequest(null, null, null, null, "not-an-address", null)))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("Email address must be valid.");
+    }
+
+    @Test
+    void updateRejectsContactIdThatIsNoGuid() {
+        assertThatThrownBy(() -> client.updateContact("hs-company-7001",
+                new ContactRequest(null, "Example Trading (Pty) Ltd", null, null, null, null)))
+                .isInstanceOf(IllegalArgumentException.class);
+        xero.verify(0, postRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void contactReadKeepsPostalAddressOnly() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson("""
+                {"Contacts":[{"ContactID":"5d1c2b3a-0000-4000-8000-0000000000c1","ContactStatus":"ACTIVE",
+                  "Addresses":[{"AddressType":"STREET","AddressLine1":"Unit 4, Example Park","City":"Johannesburg"},
+                    {"AddressType":"POBOX","AddressLine1":"1 Example Street","City":"Cape Town","PostalCode":"8001",
+                     "Country":"South Africa"}]}]}
+                """)));
+
+        AccountingContact contact = client.findContact(CONTACT_ID).orElseThrow();
+
+        assertThat(contact.billingAddress()).isEqualTo(
+                new Address("1 Example Street", null, "Cape Town", null, "8001", "South Africa"));
+    }
+
+    @Test
+    void contactWithoutPostalAddressHasNone() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Contacts/" + CONTACT_ID)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + CONTACT_ID + "\",\"Addresses\":[{\"AddressType\":\"STREET\"}]}]}")));
+
+        assertThat(client.findContact(CONTACT_ID).orElseThrow().billingAddress()).isNull();
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -105,7 +106,8 @@ public final class XeroSimulator implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext(BASE_PATH, this::handle);
         if (builder.clientId != null) {
-            this.identity = new XeroIdentityEndpoints(builder.clientId, builder.clientSecret, builder.tenantIds, clock);
+            this.identity = new XeroIdentityEndpoints(builder.clientId, builder.clientSecret, builder.tenantIds, clock,
+                    builder.refreshGracePeriod);
             builder.refreshTokens.forEach(identity::issueRefreshToken);
             server.createContext(XeroIdentityEndpoints.AUTHORIZE_PATH, identity::authorize);
             server.createContext(XeroIdentityEndpoints.TOKEN_PATH, identity::token);
@@ -152,6 +154,14 @@ public final class XeroSimulator implements AutoCloseable {
     /** Number of grants rejected with invalid_grant. */
     public int rejectedGrantCount() {
         return requireIdentity().rejectedGrants();
+    }
+
+    /**
+     * Makes the next {@code count} successful refreshes rotate the refresh token but close the connection
+     * without a response, as when a response is lost on the way to the client.
+     */
+    public void loseRefreshResponses(int count) {
+        requireIdentity().loseRefreshResponses(count);
     }
 
     private XeroIdentityEndpoints requireIdentity() {
@@ -642,6 +652,7 @@ public final class XeroSimulator implements AutoCloseable {
         private String webhookKey;
         private URI webhookUrl;
         private Clock clock = Clock.systemUTC();
+        private Duration refreshGracePeriod = Duration.ZERO;
         private Double timeScale;
         private String clientId;
         private String clientSecret;
@@ -705,6 +716,18 @@ public final class XeroSimulator implements AutoCloseable {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets how long a spent refresh token is accepted again, by the simulator's clock. Xero allows 30
+         * minutes. The default is zero, so tests do not rely on the grace period unless they ask for it.
+         */
+        public Builder refreshGracePeriod(Duration refreshGracePeriod) {
+            if (refreshGracePeriod == null || refreshGracePeriod.isNegative()) {
+                throw new IllegalArgumentException("refreshGracePeriod must be zero or positive");
+            }
+            this.refreshGracePeriod = refreshGracePeriod;
             return this;
         }
 
