@@ -5,6 +5,7 @@ import dev.handoff.accounting.AccountingInvoice;
 import dev.handoff.accounting.InvoiceRequest;
 import dev.handoff.crm.CrmClient;
 import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.DealMergedException;
 import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.domain.PaymentStatus;
@@ -108,6 +109,9 @@ public final class InvoiceCreationService {
         CrmDeal deal;
         try {
             deal = crm.readDeal(key.dealId());
+        } catch (DealMergedException e) {
+            MergedDealHold.hold(blocker, handoff, HandoffState.CUSTOMER_READY, e);
+            return Outcome.IN_REVIEW;
         } catch (DataException e) {
             blocker.block(handoff, HandoffState.CUSTOMER_READY, e.fields().isEmpty() ? List.of("deal") : e.fields(),
                     "The deal's CRM data could not be read for the invoice.", e.getMessage());

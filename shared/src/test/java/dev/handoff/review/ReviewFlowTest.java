@@ -346,6 +346,39 @@ class ReviewFlowTest {
     }
 
     @Test
+    void mergedDealHeldBeforeCustomerStep() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        crm.merge(dealId, "48000999001");
+
+        assertThat(runCustomerUpsert()).containsExactly(CustomerUpsertService.Outcome.IN_REVIEW);
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        ReviewItem review = pendingReviews().get(0);
+        assertThat(review.type()).isEqualTo(ReviewType.CUSTOMER_MERGE);
+        assertThat(review.reason()).contains("merged into deal 48000999001");
+        assertThat(review.facts()).containsEntry("survivingDealId", "48000999001");
+        assertThat(accounting.contactsCreated).isZero();
+
+        decisions().reject(review.id(), REVIEWER, "the surviving deal is handed off on its own");
+        assertThat(handoff().state()).isEqualTo(HandoffState.REJECTED);
+        assertThat(accounting.invoices).isEmpty();
+    }
+
+    @Test
+    void dealMergedBeforeInvoiceStepIsNotInvoiced() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        crm.merge(dealId, "48000999002");
+
+        runInvoiceCreation();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(handoff().resumeState()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(pendingReviews()).singleElement().extracting(ReviewItem::type).isEqualTo(ReviewType.CUSTOMER_MERGE);
+        assertThat(accounting.invoices).isEmpty();
+    }
+
+    @Test
     void unknownReviewIsNotFound() {
         assertThatThrownBy(() -> decisions().approve(key.value() + "/99", REVIEWER, "ok"))
                 .isInstanceOf(dev.handoff.error.NotFoundException.class)

@@ -9,6 +9,7 @@ import dev.handoff.crm.CrmCompany;
 import dev.handoff.crm.CrmContact;
 import dev.handoff.crm.CrmDeal;
 import dev.handoff.crm.CrmLineItem;
+import dev.handoff.crm.DealMergedException;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.RetryableException;
 import dev.handoff.http.HttpFailures;
@@ -93,6 +94,9 @@ public final class HubSpotClient implements CrmClient {
     /**
      * Reads the deal with {@code GET /crm/v3/objects/deals/{id}} including its association ids, then the
      * associated companies, contacts and line items with {@code POST /crm/v3/objects/{type}/batch/read}.
+     *
+     * @throws DealMergedException if HubSpot returns another deal: a GET for a merged deal's id returns the deal
+     *         it was merged into
      */
     @Override
     public CrmDeal readDeal(String dealId) {
@@ -101,6 +105,16 @@ public final class HubSpotClient implements CrmClient {
         String query = "?properties=" + String.join(",", HubSpotProperties.DEAL) + "&associations="
                 + String.join(",", HubSpotProperties.COMPANIES, HubSpotProperties.CONTACTS, HubSpotProperties.LINE_ITEMS);
         JsonNode deal = json("read deal", send("read deal", request("/crm/v3/objects/deals/" + dealId + query).GET()));
+        String returnedId = deal.path("id").asText("");
+        if (!returnedId.isEmpty() && !RECORD_ID.matcher(returnedId).matches()) {
+            throw new HubSpotProtocolException("HubSpot read deal returned an id that is not a record id");
+        }
+        if (!returnedId.isEmpty() && !returnedId.equals(dealId)) {
+            // NOTE: only the returned id is compared. The surviving deal's hs_merged_object_ids would name the
+            // merged ids too, but HubSpot documents that property for contacts only.
+            LOG.info("HubSpot returned deal {} for deal {}: the deal was merged", returnedId, dealId);
+            throw new DealMergedException(dealId, returnedId);
+        }
         JsonNode properties = deal.path("properties");
 
         List<CrmCompany> companies = batchRead(HubSpotProperties.COMPANIES, HubSpotProperties.COMPANY,

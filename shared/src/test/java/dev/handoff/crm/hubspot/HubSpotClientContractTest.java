@@ -23,6 +23,7 @@ import dev.handoff.crm.CrmCompany;
 import dev.handoff.crm.CrmContact;
 import dev.handoff.crm.CrmDeal;
 import dev.handoff.crm.CrmLineItem;
+import dev.handoff.crm.DealMergedException;
 import dev.handoff.domain.PriceBasis;
 import dev.handoff.domain.TaxCategory;
 import dev.handoff.error.ConfigurationException;
@@ -225,6 +226,21 @@ class HubSpotClientContractTest {
         assertThatThrownBy(() -> client.readDeal("48000000009"))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("HTTP 404");
+    }
+
+    @Test
+    void readDealMergedAwayIsDealMerged() {
+        // HubSpot returns the surviving deal 48000000077 for the id of the deal merged into it.
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH)).willReturn(json(200,
+                fixture("deal-48000000001.json").replaceFirst("\"id\": \"48000000001\"", "\"id\": \"48000000077\""))));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOfSatisfying(DealMergedException.class, merged -> {
+                    assertThat(merged.mergedDealId()).isEqualTo("48000000001");
+                    assertThat(merged.survivingDealId()).isEqualTo("48000000077");
+                    assertThat(merged.fields()).containsExactly("deal");
+                });
+        wireMock.verify(0, postRequestedFor(urlPathEqualTo("/crm/v3/objects/line_items/batch/read")));
     }
 
     @Test
