@@ -379,6 +379,33 @@ class ReviewFlowTest {
     }
 
     @Test
+    void dealLeftWonBeforeInvoiceIsBlocked() {
+        CrmDeal won = deal(TaxCategory.STANDARD, "4000000000", "1000.00");
+        crm.put(won);
+        runCustomerUpsert();
+        crm.put(withStage(won, "closedlost"));
+
+        runInvoiceCreation();
+
+        Handoff blocked = handoff();
+        assertThat(blocked.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(blocked.resumeState()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(blocked.blockedFields()).containsExactly("deal.dealstage");
+        assertThat(blocked.blockedReason()).contains("no longer in a won stage").contains("Move the deal back to won");
+        assertThat(blocked.invoiceIdempotencyKey()).isNull();
+        assertThat(accounting.invoices).isEmpty();
+        assertThat(reviews.forHandoff(key)).isEmpty();
+        assertThat(crm.notes).anyMatch(note -> note.text().contains("no longer in a won stage"));
+
+        // Sales moves the deal back to won: the next won event resumes at the invoice step.
+        crm.put(won);
+        customerUpsert().process(new DealWonMessage(key.value(), Fixtures.PORTAL_ID + ":2", clock.millis()));
+        runInvoiceCreation();
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
     void unknownReviewIsNotFound() {
         assertThatThrownBy(() -> decisions().approve(key.value() + "/99", REVIEWER, "ok"))
                 .isInstanceOf(dev.handoff.error.NotFoundException.class)
@@ -397,6 +424,11 @@ class ReviewFlowTest {
                 List.of(new CrmLineItem("9001", "Training course", null, BigDecimal.ONE, new BigDecimal(unitPrice), discount, null,
                         category)),
                 null);
+    }
+
+    private static CrmDeal withStage(CrmDeal deal, String stage) {
+        return new CrmDeal(deal.id(), deal.name(), deal.pipeline(), stage, deal.closeDate(), deal.amount(), deal.currency(),
+                deal.companies(), deal.contacts(), deal.lineItems(), deal.recordUrl());
     }
 
     private List<CustomerUpsertService.Outcome> runCustomerUpsert() {
@@ -431,7 +463,8 @@ class ReviewFlowTest {
         InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE, "AUTHORISED", "200",
                 TaxCategory.STANDARD);
         return new InvoiceCreationService(ledger, crm, accounting, drafter, writer, new HandoffBlocker(ledger, reviews, writer, clock),
-                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock);
+                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock,
+                WonStages.parse("default:closedwon"));
     }
 
     private ReviewDecisionService decisions() {

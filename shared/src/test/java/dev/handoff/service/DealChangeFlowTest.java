@@ -323,7 +323,8 @@ class DealChangeFlowTest {
         InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE,
                 "AUTHORISED", "200", TaxCategory.STANDARD);
         return new InvoiceCreationService(ledger, crm, accounting, drafter, writer, new HandoffBlocker(ledger, writer, clock),
-                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock);
+                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock,
+                WonStages.parse("default:closedwon"));
     }
 
     private Handoff handoff(HandoffKey handoffKey) {
