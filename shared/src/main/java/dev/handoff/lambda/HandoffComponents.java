@@ -110,7 +110,7 @@ public final class HandoffComponents {
 
     public ReviewOpsService reviewOps() {
         var decisions = new ReviewDecisionService(ledger(), reviews(), crmStatus(), queue(), config.dealWonQueueUrl(),
-                config.invoiceQueueUrl(), clock);
+                config.invoiceQueueUrl(), config.paymentEventsQueueUrl(), clock);
         return new ReviewOpsService(decisions, clock);
     }
 

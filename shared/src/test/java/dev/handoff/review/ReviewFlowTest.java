@@ -23,6 +23,7 @@ import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
 import dev.handoff.message.Json;
+import dev.handoff.message.OnboardingTrigger;
 import dev.handoff.message.PaymentEventMessage;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.service.CrmStatusWriter;
@@ -105,7 +106,7 @@ class ReviewFlowTest {
     @BeforeEach
     void emptyLedgerAndQueues() {
         EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
-        for (String queue : List.of("DealWonQueue", "InvoiceRequestQueue")) {
+        for (String queue : List.of("DealWonQueue", "InvoiceRequestQueue", "PaymentEventQueue", "OnboardingQueue")) {
             EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl(queue));
         }
     }
@@ -293,6 +294,7 @@ class ReviewFlowTest {
 
         assertThat(handoff().state()).isEqualTo(HandoffState.VOIDED);
         assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "VOIDED");
+        assertThat(drain("PaymentEventQueue", PaymentEventMessage.class)).isEmpty();
     }
 
     @Test
@@ -332,7 +334,7 @@ class ReviewFlowTest {
         // The approval is stored, then the resume fails because the deal-won queue does not exist.
         ReviewDecisionService broken = new ReviewDecisionService(ledger, reviews, new CrmStatusWriter(crm, ledger, clock),
                 new QueuePublisher(sqs), resources.queueUrl("DealWonQueue") + "-missing", resources.queueUrl("InvoiceRequestQueue"),
-                clock);
+                resources.queueUrl("PaymentEventQueue"), clock);
         assertThatThrownBy(() -> broken.approve(review.id(), REVIEWER, "exempt supply")).isInstanceOf(RuntimeException.class);
         assertThat(reviews.find(review.id()).orElseThrow().status()).isEqualTo(ReviewStatus.APPROVED);
         assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
@@ -406,6 +408,37 @@ class ReviewFlowTest {
     }
 
     @Test
+    void paymentDuringReviewSyncsOnApproval() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        AccountingInvoice invoice = accounting.invoices.get(0);
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        new HandoffBlocker(ledger, reviews, writer, clock).holdForReview(handoff(), HandoffState.INVOICED,
+                ReviewType.PRICING_OVERRIDE, List.of("deal.amount"), "The deal amount changed after the invoice was raised.",
+                java.util.Map.of("invoiceId", invoice.invoiceId()), "");
+
+        // The customer pays while the review is pending; the payment event is ignored during the hold.
+        accounting.pay(invoice.invoiceId(), invoice.total());
+        PaymentStatusSyncService.Outcome duringHold = paymentSync().process(
+                new PaymentEventMessage(Fixtures.TENANT_ID, invoice.invoiceId(), "2026-03-01T07:00:00"));
+        assertThat(duringHold).isEqualTo(PaymentStatusSyncService.Outcome.NOT_OURS);
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+
+        decisions().approve(pendingReviews().get(0).id(), REVIEWER, "amount change agreed with the customer");
+        List<PaymentEventMessage> requested = drain("PaymentEventQueue", PaymentEventMessage.class);
+        assertThat(requested).extracting(PaymentEventMessage::invoiceId).containsExactly(invoice.invoiceId());
+        // The request is processed twice, as SQS may deliver it twice.
+        paymentSync().process(requested.get(0));
+        paymentSync().process(requested.get(0));
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
+        assertThat(handoff().paymentStatus()).isEqualTo("PAID");
+        assertThat(drain("OnboardingQueue", OnboardingTrigger.class)).hasSize(1);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
     void unknownReviewIsNotFound() {
         assertThatThrownBy(() -> decisions().approve(key.value() + "/99", REVIEWER, "ok"))
                 .isInstanceOf(dev.handoff.error.NotFoundException.class)
@@ -469,7 +502,8 @@ class ReviewFlowTest {
 
     private ReviewDecisionService decisions() {
         return new ReviewDecisionService(ledger, reviews, new CrmStatusWriter(crm, ledger, clock), new QueuePublisher(sqs),
-                resources.queueUrl("DealWonQueue"), resources.queueUrl("InvoiceRequestQueue"), clock);
+                resources.queueUrl("DealWonQueue"), resources.queueUrl("InvoiceRequestQueue"),
+                resources.queueUrl("PaymentEventQueue"), clock);
     }
 
     private PaymentStatusSyncService paymentSync() {
