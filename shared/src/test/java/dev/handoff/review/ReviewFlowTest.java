@@ -16,6 +16,7 @@ import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.domain.PriceBasis;
 import dev.handoff.domain.TaxCategory;
+import dev.handoff.error.RetryableException;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.local.engines.LocalEnginesExtension;
@@ -403,6 +404,25 @@ class ReviewFlowTest {
         crm.put(won);
         customerUpsert().process(new DealWonMessage(key.value(), Fixtures.PORTAL_ID + ":2", clock.millis()));
         runInvoiceCreation();
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void dealLeftWonAfterLostResponseAdoptsInvoice() {
+        CrmDeal won = deal(TaxCategory.STANDARD, "4000000000", "1000.00");
+        crm.put(won);
+        runCustomerUpsert();
+        InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
+        // Xero creates the invoice but the response is lost, so the handoff stays in flight.
+        accounting.timeoutsAfterCreate = 1;
+        assertThatThrownBy(() -> invoiceCreation().process(request)).isInstanceOf(RetryableException.class);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICE_IN_FLIGHT);
+        crm.put(withStage(won, "closedlost"));
+
+        InvoiceCreationService.Outcome redelivered = invoiceCreation().process(request);
+
+        assertThat(redelivered).isEqualTo(InvoiceCreationService.Outcome.ADOPTED);
         assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
         assertThat(accounting.invoices).hasSize(1);
     }
