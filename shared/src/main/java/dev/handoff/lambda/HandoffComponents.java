@@ -110,7 +110,7 @@ public final class HandoffComponents {
 
     public ReviewOpsService reviewOps() {
         var decisions = new ReviewDecisionService(ledger(), reviews(), crmStatus(), queue(), config.dealWonQueueUrl(),
-                config.invoiceQueueUrl(), clock);
+                config.invoiceQueueUrl(), config.paymentEventsQueueUrl(), clock);
         return new ReviewOpsService(decisions, clock);
     }
 
@@ -122,7 +122,7 @@ public final class HandoffComponents {
         var drafter = new InvoiceDrafter(config.organisationTimeZone(), config.paymentTermsDays(), config.priceBasis(),
                 config.invoiceStatus(), config.salesAccountCode(), config.defaultTaxCategory());
         return new InvoiceCreationService(ledger(), crm(), accounting(), drafter, crmStatus(), blocker(),
-                config.standardVatRate(), queue(), config.paymentEventsQueueUrl(), clock);
+                config.standardVatRate(), queue(), config.paymentEventsQueueUrl(), clock, config.wonStages());
     }
 
     public PaymentCallbackService paymentCallback() {

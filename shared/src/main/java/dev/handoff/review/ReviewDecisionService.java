@@ -9,13 +9,16 @@ import dev.handoff.ledger.HandoffChange.Attribute;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
+import dev.handoff.message.PaymentEventMessage;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.service.CrmStatusWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +28,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Approval resumes the handoff from the state it was held at, once no other review of it is pending: at
  * RECEIVED it sends a deal-won message, so the customer step runs again; at CUSTOMER_READY it sends an invoice
- * request; at a state after invoicing (INVOICED, PAID, VOIDED and so on) it writes that state to the deal. The
+ * request; at a state after invoicing (INVOICED, PAID, VOIDED and so on) it writes that state to the deal, and
+ * while the invoice can still be paid it requests a payment sync, because payment events that arrived during
+ * the hold were ignored. The
  * rules skip a finding a person approved, so the resumed handoff does not stop again for the same reason.
  * Rejection moves the handoff to REJECTED, where nothing more happens to it.
  */
 public final class ReviewDecisionService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReviewDecisionService.class);
+    /** Invoiced states whose onboarding trigger is not sent yet, so a payment can still move them on. */
+    private static final Set<HandoffState> AWAITS_PAYMENT = EnumSet.of(HandoffState.INVOICED, HandoffState.PARTIALLY_PAID,
+            HandoffState.PAID, HandoffState.ONBOARDING_PENDING);
 
     private final Ledger ledger;
     private final ReviewStore reviews;
@@ -39,16 +47,18 @@ public final class ReviewDecisionService {
     private final QueuePublisher queue;
     private final String dealWonQueueUrl;
     private final String invoiceQueueUrl;
+    private final String paymentEventsQueueUrl;
     private final Clock clock;
 
     public ReviewDecisionService(Ledger ledger, ReviewStore reviews, CrmStatusWriter crmStatus, QueuePublisher queue,
-            String dealWonQueueUrl, String invoiceQueueUrl, Clock clock) {
+            String dealWonQueueUrl, String invoiceQueueUrl, String paymentEventsQueueUrl, Clock clock) {
         this.ledger = ledger;
         this.reviews = reviews;
         this.crmStatus = crmStatus;
         this.queue = queue;
         this.dealWonQueueUrl = dealWonQueueUrl;
         this.invoiceQueueUrl = invoiceQueueUrl;
+        this.paymentEventsQueueUrl = paymentEventsQueueUrl;
         this.clock = clock;
     }
 
@@ -161,9 +171,26 @@ public final class ReviewDecisionService {
             sendResumeMessage(key, next, approved);
         } else {
             crmStatus.writeInvoiceStatus(resumed);
+            requestPaymentSync(resumed);
         }
         ledger.appendEvent(key, "review", "resumed", "at " + next + " after " + approved.id(), now());
         LOG.info("Review {} approved; handoff {} resumes at {}", approved.id(), key, next);
+    }
+
+    /**
+     * Queues a payment event for a resumed handoff whose invoice can still be paid. The payment-status-sync
+     * service ignores events while a handoff is held, so without this a payment made during the review would show
+     * only after the next invoice event. That service re-reads the invoice and is idempotent, so a payment sync
+     * with nothing new is harmless.
+     */
+    private void requestPaymentSync(Handoff resumed) {
+        if (resumed.invoiceId() == null || !AWAITS_PAYMENT.contains(resumed.state())) {
+            return;
+        }
+        queue.send(paymentEventsQueueUrl, new PaymentEventMessage(resumed.tenantId(), resumed.invoiceId(), ""),
+                Map.of("invoiceId", resumed.invoiceId()));
+        ledger.appendEvent(resumed.key(), "payment", "sync requested", "invoice " + resumed.invoiceId()
+                + " after the review", now());
     }
 
     /** Sends the message that runs the step at {@code state}: the customer step at RECEIVED, else the invoice. */

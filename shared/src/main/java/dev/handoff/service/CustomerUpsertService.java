@@ -6,6 +6,7 @@ import dev.handoff.accounting.ContactRequest;
 import dev.handoff.config.WonStages;
 import dev.handoff.crm.CrmClient;
 import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.DealMergedException;
 import dev.handoff.crm.CrmLineItem;
 import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
@@ -110,6 +111,9 @@ public final class CustomerUpsertService {
         CrmDeal deal;
         try {
             deal = crm.readDeal(key.dealId());
+        } catch (DealMergedException e) {
+            MergedDealHold.hold(blocker, handoff, HandoffState.RECEIVED, e);
+            return Outcome.IN_REVIEW;
         } catch (NotFoundException e) {
             blocker.block(handoff, HandoffState.RECEIVED, List.of("deal"),
                     "The deal was not found in the CRM; it may have been deleted or merged.");

@@ -3,6 +3,7 @@ package dev.handoff.service;
 import dev.handoff.config.WonStages;
 import dev.handoff.crm.CrmClient;
 import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.DealMergedException;
 import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.error.NotFoundException;
@@ -120,7 +121,7 @@ public final class DealChangeService {
 
     private Optional<Review> review(Handoff handoff, DealChange change) {
         if (change.type() == DealChange.Type.MERGE) {
-            return Optional.of(mergeReview(handoff, change));
+            return Optional.of(mergeReview(handoff, change.value()));
         }
         if (change.type() == DealChange.Type.DELETION) {
             return Optional.of(deletedReview(handoff));
@@ -129,6 +130,8 @@ public final class DealChangeService {
         CrmDeal deal;
         try {
             deal = crm.readDeal(handoff.key().dealId());
+        } catch (DealMergedException e) {
+            return Optional.of(mergeReview(handoff, e.survivingDealId()));
         } catch (NotFoundException e) {
             return Optional.of(deletedReview(handoff));
         }
@@ -194,11 +197,11 @@ public final class DealChangeService {
                         + "whether to credit the invoice.", invoiceFacts(handoff));
     }
 
-    private Review mergeReview(Handoff handoff, DealChange change) {
+    private Review mergeReview(Handoff handoff, String survivingDealId) {
         Map<String, String> facts = invoiceFacts(handoff);
-        facts.put("survivingDealId", Objects.requireNonNullElse(change.value(), ""));
+        facts.put("survivingDealId", Objects.requireNonNullElse(survivingDealId, ""));
         return new Review(ReviewType.CUSTOMER_MERGE, List.of("deal"),
-                "The deal was merged into deal " + change.value() + " after invoice " + invoiceName(handoff)
+                "The deal was merged into deal " + survivingDealId + " after invoice " + invoiceName(handoff)
                         + " was raised. Finance must link the invoice to the surviving deal; Handoff does not raise "
                         + "a second invoice for it.", facts);
     }

@@ -3,8 +3,10 @@ package dev.handoff.service;
 import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.AccountingInvoice;
 import dev.handoff.accounting.InvoiceRequest;
+import dev.handoff.config.WonStages;
 import dev.handoff.crm.CrmClient;
 import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.DealMergedException;
 import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.domain.PaymentStatus;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +53,11 @@ public final class InvoiceCreationService {
     private final QueuePublisher queue;
     private final String paymentEventsQueueUrl;
     private final Clock clock;
+    private final WonStages wonStages;
 
     public InvoiceCreationService(Ledger ledger, CrmClient crm, AccountingClient accounting, InvoiceDrafter drafter,
             CrmStatusWriter crmStatus, HandoffBlocker blocker, BigDecimal standardVatRate, QueuePublisher queue,
-            String paymentEventsQueueUrl, Clock clock) {
+            String paymentEventsQueueUrl, Clock clock, WonStages wonStages) {
         this.ledger = ledger;
         this.crm = crm;
         this.accounting = accounting;
@@ -65,6 +69,7 @@ public final class InvoiceCreationService {
         this.queue = queue;
         this.paymentEventsQueueUrl = paymentEventsQueueUrl;
         this.clock = clock;
+        this.wonStages = Objects.requireNonNull(wonStages, "wonStages");
     }
 
     /** Outcome of one message, for the handler's summary log. */
@@ -108,6 +113,9 @@ public final class InvoiceCreationService {
         CrmDeal deal;
         try {
             deal = crm.readDeal(key.dealId());
+        } catch (DealMergedException e) {
+            MergedDealHold.hold(blocker, handoff, HandoffState.CUSTOMER_READY, e);
+            return Outcome.IN_REVIEW;
         } catch (DataException e) {
             blocker.block(handoff, HandoffState.CUSTOMER_READY, e.fields().isEmpty() ? List.of("deal") : e.fields(),
                     "The deal's CRM data could not be read for the invoice.", e.getMessage());
@@ -115,6 +123,20 @@ public final class InvoiceCreationService {
         }
         InvoiceRequest request = drafter.draft(key, deal, handoff.customerId(), handoff.createdAt());
         String idempotencyKey = InvoiceDrafter.idempotencyKey(key);
+
+        // The deal may have left won since the customer step. An invoice that an earlier attempt created is still
+        // adopted, because it exists in the accounting system; the deal change then puts it on hold for a dispute review.
+        Optional<AccountingInvoice> existing = Optional.empty();
+        if (!wonStages.isWon(deal.pipeline(), deal.stage())) {
+            existing = lookUpFirst ? findCreatedInvoice(request.reference()) : Optional.empty();
+            if (existing.isEmpty()) {
+                LOG.info("Handoff {} deal is no longer in a won stage; blocked before the invoice", key);
+                blocker.block(handoff, HandoffState.CUSTOMER_READY, List.of("deal.dealstage"),
+                        "The deal is no longer in a won stage, so no invoice was raised. Move the deal back to won "
+                                + "if it was won; Handoff then raises the invoice.");
+                return Outcome.BLOCKED;
+            }
+        }
 
         Handoff inFlight = handoff;
         if (handoff.state() != HandoffState.INVOICE_IN_FLIGHT) {
@@ -124,7 +146,9 @@ public final class InvoiceCreationService {
                     .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE),
                     Instant.now(clock));
         }
-        Optional<AccountingInvoice> existing = lookUpFirst ? findCreatedInvoice(request.reference()) : Optional.empty();
+        if (existing.isEmpty() && lookUpFirst) {
+            existing = findCreatedInvoice(request.reference());
+        }
 
         AccountingInvoice invoice;
         Outcome outcome;

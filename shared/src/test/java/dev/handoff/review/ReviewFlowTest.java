@@ -16,6 +16,7 @@ import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.domain.PriceBasis;
 import dev.handoff.domain.TaxCategory;
+import dev.handoff.error.RetryableException;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.local.engines.LocalEnginesExtension;
@@ -23,6 +24,7 @@ import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
 import dev.handoff.message.Json;
+import dev.handoff.message.OnboardingTrigger;
 import dev.handoff.message.PaymentEventMessage;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.service.CrmStatusWriter;
@@ -105,7 +107,7 @@ class ReviewFlowTest {
     @BeforeEach
     void emptyLedgerAndQueues() {
         EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
-        for (String queue : List.of("DealWonQueue", "InvoiceRequestQueue")) {
+        for (String queue : List.of("DealWonQueue", "InvoiceRequestQueue", "PaymentEventQueue", "OnboardingQueue")) {
             EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl(queue));
         }
     }
@@ -293,6 +295,7 @@ class ReviewFlowTest {
 
         assertThat(handoff().state()).isEqualTo(HandoffState.VOIDED);
         assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "VOIDED");
+        assertThat(drain("PaymentEventQueue", PaymentEventMessage.class)).isEmpty();
     }
 
     @Test
@@ -332,7 +335,7 @@ class ReviewFlowTest {
         // The approval is stored, then the resume fails because the deal-won queue does not exist.
         ReviewDecisionService broken = new ReviewDecisionService(ledger, reviews, new CrmStatusWriter(crm, ledger, clock),
                 new QueuePublisher(sqs), resources.queueUrl("DealWonQueue") + "-missing", resources.queueUrl("InvoiceRequestQueue"),
-                clock);
+                resources.queueUrl("PaymentEventQueue"), clock);
         assertThatThrownBy(() -> broken.approve(review.id(), REVIEWER, "exempt supply")).isInstanceOf(RuntimeException.class);
         assertThat(reviews.find(review.id()).orElseThrow().status()).isEqualTo(ReviewStatus.APPROVED);
         assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
@@ -342,6 +345,116 @@ class ReviewFlowTest {
         runInvoiceCreation();
 
         assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void mergedDealHeldBeforeCustomerStep() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        crm.merge(dealId, "48000999001");
+
+        assertThat(runCustomerUpsert()).containsExactly(CustomerUpsertService.Outcome.IN_REVIEW);
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        ReviewItem review = pendingReviews().get(0);
+        assertThat(review.type()).isEqualTo(ReviewType.CUSTOMER_MERGE);
+        assertThat(review.reason()).contains("merged into deal 48000999001");
+        assertThat(review.facts()).containsEntry("survivingDealId", "48000999001");
+        assertThat(accounting.contactsCreated).isZero();
+
+        decisions().reject(review.id(), REVIEWER, "the surviving deal is handed off on its own");
+        assertThat(handoff().state()).isEqualTo(HandoffState.REJECTED);
+        assertThat(accounting.invoices).isEmpty();
+    }
+
+    @Test
+    void dealMergedBeforeInvoiceStepIsNotInvoiced() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        crm.merge(dealId, "48000999002");
+
+        runInvoiceCreation();
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(handoff().resumeState()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(pendingReviews()).singleElement().extracting(ReviewItem::type).isEqualTo(ReviewType.CUSTOMER_MERGE);
+        assertThat(accounting.invoices).isEmpty();
+    }
+
+    @Test
+    void dealLeftWonBeforeInvoiceIsBlocked() {
+        CrmDeal won = deal(TaxCategory.STANDARD, "4000000000", "1000.00");
+        crm.put(won);
+        runCustomerUpsert();
+        crm.put(withStage(won, "closedlost"));
+
+        runInvoiceCreation();
+
+        Handoff blocked = handoff();
+        assertThat(blocked.state()).isEqualTo(HandoffState.BLOCKED);
+        assertThat(blocked.resumeState()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(blocked.blockedFields()).containsExactly("deal.dealstage");
+        assertThat(blocked.blockedReason()).contains("no longer in a won stage").contains("Move the deal back to won");
+        assertThat(blocked.invoiceIdempotencyKey()).isNull();
+        assertThat(accounting.invoices).isEmpty();
+        assertThat(reviews.forHandoff(key)).isEmpty();
+        assertThat(crm.notes).anyMatch(note -> note.text().contains("no longer in a won stage"));
+
+        // Sales moves the deal back to won: the next won event resumes at the invoice step.
+        crm.put(won);
+        customerUpsert().process(new DealWonMessage(key.value(), Fixtures.PORTAL_ID + ":2", clock.millis()));
+        runInvoiceCreation();
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void dealLeftWonAfterLostResponseAdoptsInvoice() {
+        CrmDeal won = deal(TaxCategory.STANDARD, "4000000000", "1000.00");
+        crm.put(won);
+        runCustomerUpsert();
+        InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
+        // Xero creates the invoice but the response is lost, so the handoff stays in flight.
+        accounting.timeoutsAfterCreate = 1;
+        assertThatThrownBy(() -> invoiceCreation().process(request)).isInstanceOf(RetryableException.class);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICE_IN_FLIGHT);
+        crm.put(withStage(won, "closedlost"));
+
+        InvoiceCreationService.Outcome redelivered = invoiceCreation().process(request);
+
+        assertThat(redelivered).isEqualTo(InvoiceCreationService.Outcome.ADOPTED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void paymentDuringReviewSyncsOnApproval() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        AccountingInvoice invoice = accounting.invoices.get(0);
+        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
+        new HandoffBlocker(ledger, reviews, writer, clock).holdForReview(handoff(), HandoffState.INVOICED,
+                ReviewType.PRICING_OVERRIDE, List.of("deal.amount"), "The deal amount changed after the invoice was raised.",
+                java.util.Map.of("invoiceId", invoice.invoiceId()), "");
+
+        // The customer pays while the review is pending; the payment event is ignored during the hold.
+        accounting.pay(invoice.invoiceId(), invoice.total());
+        PaymentStatusSyncService.Outcome duringHold = paymentSync().process(
+                new PaymentEventMessage(Fixtures.TENANT_ID, invoice.invoiceId(), "2026-03-01T07:00:00"));
+        assertThat(duringHold).isEqualTo(PaymentStatusSyncService.Outcome.NOT_OURS);
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+
+        decisions().approve(pendingReviews().get(0).id(), REVIEWER, "amount change agreed with the customer");
+        List<PaymentEventMessage> requested = drain("PaymentEventQueue", PaymentEventMessage.class);
+        assertThat(requested).extracting(PaymentEventMessage::invoiceId).containsExactly(invoice.invoiceId());
+        // The request is processed twice, as SQS may deliver it twice.
+        paymentSync().process(requested.get(0));
+        paymentSync().process(requested.get(0));
+
+        assertThat(handoff().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
+        assertThat(handoff().paymentStatus()).isEqualTo("PAID");
+        assertThat(drain("OnboardingQueue", OnboardingTrigger.class)).hasSize(1);
         assertThat(accounting.invoices).hasSize(1);
     }
 
@@ -364,6 +477,11 @@ class ReviewFlowTest {
                 List.of(new CrmLineItem("9001", "Training course", null, BigDecimal.ONE, new BigDecimal(unitPrice), discount, null,
                         category)),
                 null);
+    }
+
+    private static CrmDeal withStage(CrmDeal deal, String stage) {
+        return new CrmDeal(deal.id(), deal.name(), deal.pipeline(), stage, deal.closeDate(), deal.amount(), deal.currency(),
+                deal.companies(), deal.contacts(), deal.lineItems(), deal.recordUrl());
     }
 
     private List<CustomerUpsertService.Outcome> runCustomerUpsert() {
@@ -398,12 +516,14 @@ class ReviewFlowTest {
         InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE, "AUTHORISED", "200",
                 TaxCategory.STANDARD);
         return new InvoiceCreationService(ledger, crm, accounting, drafter, writer, new HandoffBlocker(ledger, reviews, writer, clock),
-                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock);
+                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock,
+                WonStages.parse("default:closedwon"));
     }
 
     private ReviewDecisionService decisions() {
         return new ReviewDecisionService(ledger, reviews, new CrmStatusWriter(crm, ledger, clock), new QueuePublisher(sqs),
-                resources.queueUrl("DealWonQueue"), resources.queueUrl("InvoiceRequestQueue"), clock);
+                resources.queueUrl("DealWonQueue"), resources.queueUrl("InvoiceRequestQueue"),
+                resources.queueUrl("PaymentEventQueue"), clock);
     }
 
     private PaymentStatusSyncService paymentSync() {

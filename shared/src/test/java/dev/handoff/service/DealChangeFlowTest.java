@@ -158,6 +158,22 @@ class DealChangeFlowTest {
     }
 
     @Test
+    void changeReadingMergedDealHoldsForMergeReview() {
+        invoiceDeal();
+        // The merge event has not arrived, but reading the deal already returns the surviving deal.
+        crm.merge(dealId, "48000999003");
+
+        DealChangeService.Outcome outcome = changes().process(new DealWonMessage(key.value(), "9999999:2", 0,
+                new DealChange(DealChange.Type.PROPERTY_CHANGE, "amount", "14000.00")));
+
+        assertThat(outcome).isEqualTo(DealChangeService.Outcome.HELD_FOR_REVIEW);
+        assertThat(handoff(key).state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(handoff(key).blockedReason()).startsWith("Review needed (CUSTOMER_MERGE)")
+                .contains("merged into deal 48000999003");
+        assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
     void lineItemAssociationChangeHoldsForPricingReview() {
         invoiceDeal();
         String body = "[{\"eventId\":" + EVENTS.incrementAndGet() + ",\"subscriptionId\":123457,\"portalId\":9999999,"
@@ -323,7 +339,8 @@ class DealChangeFlowTest {
         InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE,
                 "AUTHORISED", "200", TaxCategory.STANDARD);
         return new InvoiceCreationService(ledger, crm, accounting, drafter, writer, new HandoffBlocker(ledger, writer, clock),
-                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock);
+                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock,
+                WonStages.parse("default:closedwon"));
     }
 
     private Handoff handoff(HandoffKey handoffKey) {

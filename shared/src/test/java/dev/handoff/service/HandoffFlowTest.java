@@ -502,7 +502,8 @@ class HandoffFlowTest {
         InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE, "AUTHORISED", "200",
                 TaxCategory.STANDARD);
         return new InvoiceCreationService(ledger, crm, accountingSystem, drafter, writer, new HandoffBlocker(ledger, writer, clock),
-                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock);
+                new BigDecimal("15.00"), new QueuePublisher(sqs), resources.queueUrl("PaymentEventQueue"), clock,
+                WonStages.parse("default:closedwon"));
     }
 
     private PaymentStatusSyncService paymentSync(OnboardingRule rule) {

@@ -2,6 +2,7 @@ package dev.handoff.testing;
 
 import dev.handoff.crm.CrmClient;
 import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.DealMergedException;
 import dev.handoff.error.NotFoundException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ public class FakeCrm implements CrmClient {
     }
 
     private final Map<String, CrmDeal> deals = new HashMap<>();
+    private final Map<String, String> survivingDealIds = new HashMap<>();
     public final List<Update> updates = new CopyOnWriteArrayList<>();
     public final List<Note> notes = new CopyOnWriteArrayList<>();
     public int reads;
@@ -34,9 +36,18 @@ public class FakeCrm implements CrmClient {
         return this;
     }
 
+    /** Merges the deal into another, so reading it fails as HubSpot's returning the surviving deal does. */
+    public FakeCrm merge(String mergedDealId, String survivingDealId) {
+        survivingDealIds.put(mergedDealId, survivingDealId);
+        return this;
+    }
+
     @Override
     public synchronized CrmDeal readDeal(String dealId) {
         reads++;
+        if (survivingDealIds.containsKey(dealId)) {
+            throw new DealMergedException(dealId, survivingDealIds.get(dealId));
+        }
         CrmDeal deal = deals.get(dealId);
         if (deal == null) {
             throw new NotFoundException("HubSpot read deal failed with HTTP 404");

@@ -9,6 +9,7 @@ import dev.handoff.crm.CrmCompany;
 import dev.handoff.crm.CrmContact;
 import dev.handoff.crm.CrmDeal;
 import dev.handoff.crm.CrmLineItem;
+import dev.handoff.crm.DealMergedException;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.RetryableException;
 import dev.handoff.http.HttpFailures;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.math.BigDecimal;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +94,9 @@ public final class HubSpotClient implements CrmClient {
     /**
      * Reads the deal with {@code GET /crm/v3/objects/deals/{id}} including its association ids, then the
      * associated companies, contacts and line items with {@code POST /crm/v3/objects/{type}/batch/read}.
+     *
+     * @throws DealMergedException if HubSpot returns another deal: a GET for a merged deal's id returns the deal
+     *         it was merged into
      */
     @Override
     public CrmDeal readDeal(String dealId) {
@@ -100,6 +105,16 @@ public final class HubSpotClient implements CrmClient {
         String query = "?properties=" + String.join(",", HubSpotProperties.DEAL) + "&associations="
                 + String.join(",", HubSpotProperties.COMPANIES, HubSpotProperties.CONTACTS, HubSpotProperties.LINE_ITEMS);
         JsonNode deal = json("read deal", send("read deal", request("/crm/v3/objects/deals/" + dealId + query).GET()));
+        String returnedId = deal.path("id").asText("");
+        if (!returnedId.isEmpty() && !RECORD_ID.matcher(returnedId).matches()) {
+            throw new HubSpotProtocolException("HubSpot read deal returned an id that is not a record id");
+        }
+        if (!returnedId.isEmpty() && !returnedId.equals(dealId)) {
+            // NOTE: only the returned id is compared. The surviving deal's hs_merged_object_ids would name the
+            // merged ids too, but HubSpot documents that property for contacts only.
+            LOG.info("HubSpot returned deal {} for deal {}: the deal was merged", returnedId, dealId);
+            throw new DealMergedException(dealId, returnedId);
+        }
         JsonNode properties = deal.path("properties");
 
         List<CrmCompany> companies = batchRead(HubSpotProperties.COMPANIES, HubSpotProperties.COMPANY,
@@ -170,9 +185,17 @@ public final class HubSpotClient implements CrmClient {
         LOG.debug("added note to HubSpot deal {}", dealId);
     }
 
+    /** Returns {@link #readProductPrices} for the line items' product ids. */
+    @Override
+    public Map<String, BigDecimal> cataloguePrices(Collection<String> productIds) {
+        return readProductPrices(List.copyOf(productIds));
+    }
+
     /**
      * Reads the catalogue unit price of each product with {@code POST /crm/v3/objects/products/batch/read}, for
-     * comparing line item prices with the catalogue. A product without a price is left out of the result.
+     * comparing line item prices with the catalogue. A product without a price is left out of the result, and so
+     * is a product that HubSpot no longer returns: a line item keeps its {@code hs_product_id} after the product
+     * is deleted from the library, and such a line has no catalogue price to compare with.
      */
     public Map<String, BigDecimal> readProductPrices(List<String> productIds) {
         Objects.requireNonNull(productIds, "productIds");
@@ -181,7 +204,7 @@ public final class HubSpotClient implements CrmClient {
 
         Map<String, BigDecimal> prices = new LinkedHashMap<>();
         List<Map.Entry<String, BigDecimal>> read = batchRead("products", List.of(HubSpotProperties.PRODUCT_PRICE), ids,
-                product -> new AbstractMap.SimpleEntry<>(HubSpotRecordMapper.id(product), HubSpotRecordMapper.decimal(
+                false, product -> new AbstractMap.SimpleEntry<>(HubSpotRecordMapper.id(product), HubSpotRecordMapper.decimal(
                         product.path("properties"), HubSpotProperties.PRODUCT_PRICE, "product " + HubSpotRecordMapper.id(product))));
         for (Map.Entry<String, BigDecimal> entry : read) {
             if (entry.getValue() != null) {
@@ -254,6 +277,16 @@ public final class HubSpotClient implements CrmClient {
 
     private <T> List<T> batchRead(String objectType, List<String> propertyNames, List<String> ids,
             Function<JsonNode, T> mapper) {
+        return batchRead(objectType, propertyNames, ids, true, mapper);
+    }
+
+    /**
+     * Reads the records in chunks of {@value #BATCH_READ_MAX_INPUTS}. HubSpot responds 207 Multi-Status with the
+     * records it found when some ids do not exist. With {@code requireAll} a missing record is retryable, because
+     * an association pointed to it; without it, a missing record is left out.
+     */
+    private <T> List<T> batchRead(String objectType, List<String> propertyNames, List<String> ids,
+            boolean requireAll, Function<JsonNode, T> mapper) {
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -281,6 +314,9 @@ public final class HubSpotClient implements CrmClient {
         List<T> records = new ArrayList<>(ids.size());
         for (String id : ids) {
             JsonNode object = byId.get(id);
+            if (object == null && !requireAll) {
+                continue;
+            }
             if (object == null) {
                 // The association and the record disagree, most likely because the record is being deleted
                 // or merged. A later attempt reads a consistent deal.

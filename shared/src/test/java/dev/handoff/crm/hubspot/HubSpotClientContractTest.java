@@ -23,12 +23,18 @@ import dev.handoff.crm.CrmCompany;
 import dev.handoff.crm.CrmContact;
 import dev.handoff.crm.CrmDeal;
 import dev.handoff.crm.CrmLineItem;
+import dev.handoff.crm.DealMergedException;
+import dev.handoff.domain.PriceBasis;
 import dev.handoff.domain.TaxCategory;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.DataException;
 import dev.handoff.error.NotFoundException;
 import dev.handoff.error.RetryableException;
 import dev.handoff.error.ThrottledException;
+import dev.handoff.review.ReviewFinding;
+import dev.handoff.review.ReviewPolicy;
+import dev.handoff.review.ReviewRules;
+import dev.handoff.review.ReviewType;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +45,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,6 +229,21 @@ class HubSpotClientContractTest {
     }
 
     @Test
+    void readDealMergedAwayIsDealMerged() {
+        // HubSpot returns the surviving deal 48000000077 for the id of the deal merged into it.
+        wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH)).willReturn(json(200,
+                fixture("deal-48000000001.json").replaceFirst("\"id\": \"48000000001\"", "\"id\": \"48000000077\""))));
+
+        assertThatThrownBy(() -> client.readDeal("48000000001"))
+                .isInstanceOfSatisfying(DealMergedException.class, merged -> {
+                    assertThat(merged.mergedDealId()).isEqualTo("48000000001");
+                    assertThat(merged.survivingDealId()).isEqualTo("48000000077");
+                    assertThat(merged.fields()).containsExactly("deal");
+                });
+        wireMock.verify(0, postRequestedFor(urlPathEqualTo("/crm/v3/objects/line_items/batch/read")));
+    }
+
+    @Test
     void readDealRateLimitedIsThrottledForRetryAfter() {
         wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH))
                 .willReturn(json(429, fixture("error-429.json")).withHeader("Retry-After", "10")));
@@ -393,6 +415,58 @@ class HubSpotClientContractTest {
         assertThat(prices).containsOnly(Map.entry("1101", new BigDecimal("10000.00")));
         wireMock.verify(postRequestedFor(urlEqualTo("/crm/v3/objects/products/batch/read"))
                 .withRequestBody(equalToJson("{\"properties\":[\"price\"],\"inputs\":[{\"id\":\"1101\"},{\"id\":\"1102\"}]}")));
+    }
+
+    @Test
+    void cataloguePricesLeaveOutProductsNotReturned() {
+        wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/products/batch/read")).willReturn(json(207, """
+                {"status": "COMPLETE",
+                 "results": [{"id": "1101", "properties": {"hs_object_id": "1101", "price": "10000.00"}, "archived": false}],
+                 "numErrors": 1,
+                 "errors": [{"status": "error", "category": "OBJECT_NOT_FOUND",
+                             "message": "Could not get some products objects, they may be deleted or not exist.",
+                             "context": {"ids": ["1103"]}}],
+                 "startedAt": "2026-03-01T06:00:01.000Z", "completedAt": "2026-03-01T06:00:01.020Z"}
+                """)));
+
+        Map<String, BigDecimal> prices = client.cataloguePrices(List.of("1101", "1103"));
+
+        assertThat(prices).containsOnly(Map.entry("1101", new BigDecimal("10000.00")));
+    }
+
+    /**
+     * Reads line 9001 (product 6001, catalogue price 10000.00) at each unit price and applies the default 10%
+     * below-catalogue limit: 9000.00 is exactly 10% below and passes, 8999.99 is held.
+     */
+    @Test
+    void belowCatalogueLimitAtBoundary() {
+        ReviewRules rules = new ReviewRules(ReviewPolicy.southAfricanDefaults(), PriceBasis.EXCLUSIVE,
+                new BigDecimal("15.00"), TaxCategory.STANDARD);
+        Map<String, Integer> findingsByLinePrice = new LinkedHashMap<>();
+        for (String linePrice : List.of("9000.00", "8999.99")) {
+            wireMock.resetAll();
+            stubDeal(DEAL_PATH, "deal-48000000001.json");
+            stubBatchRead("companies", "companies-batch-read.json");
+            stubBatchRead("contacts", "contacts-batch-read.json");
+            wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/line_items/batch/read")).willReturn(json(200,
+                    fixture("line-items-batch-read.json").replace("\"price\": \"10000.00\"", "\"price\": \"" + linePrice + "\""))));
+            wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/products/batch/read")).willReturn(json(200,
+                    "{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"6001\",\"properties\":{\"price\":\"10000.00\"}}]}")));
+
+            CrmDeal deal = client.readDeal("48000000001");
+            List<String> productIds = deal.lineItems().stream().map(CrmLineItem::productId).filter(Objects::nonNull).toList();
+            List<ReviewFinding> findings = rules.pricing(deal, client.cataloguePrices(productIds));
+            findingsByLinePrice.put(linePrice, findings.size());
+            if (!findings.isEmpty()) {
+                assertThat(findings.get(0).type()).isEqualTo(ReviewType.PRICING_OVERRIDE);
+                assertThat(findings.get(0).fields()).containsExactly("line_item.9001.price");
+            }
+        }
+
+        assertThat(findingsByLinePrice).containsEntry("9000.00", 0);
+        assertThat(findingsByLinePrice).containsEntry("8999.99", 1);
+        wireMock.verify(postRequestedFor(urlEqualTo("/crm/v3/objects/products/batch/read"))
+                .withRequestBody(equalToJson("{\"properties\":[\"price\"],\"inputs\":[{\"id\":\"6001\"}]}")));
     }
 
     private void stubDeal(String path, String fixture) {

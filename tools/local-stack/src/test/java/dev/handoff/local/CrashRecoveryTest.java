@@ -188,7 +188,7 @@ class CrashRecoveryTest {
             InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE,
                     "AUTHORISED", "200", TaxCategory.STANDARD);
             invoiceCreation = new InvoiceCreationHandler(new InvoiceCreationService(ledger, crm, accounting, drafter, crmStatus,
-                    blocker, new BigDecimal("15.00"), queue, resources.queueUrl("PaymentEventQueue"), clock));
+                    blocker, new BigDecimal("15.00"), queue, resources.queueUrl("PaymentEventQueue"), clock, won));
             paymentSync = new PaymentStatusSyncHandler(new PaymentStatusSyncService(ledger, accounting, crmStatus, queue,
                     OnboardingRule.fullyPaid(), resources.queueUrl("OnboardingQueue"), clock));
         }

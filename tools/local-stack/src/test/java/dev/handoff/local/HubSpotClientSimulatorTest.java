@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.handoff.crm.CrmDeal;
+import dev.handoff.crm.DealMergedException;
 import dev.handoff.crm.hubspot.HubSpotClient;
 import dev.handoff.crm.hubspot.HubSpotPipeline;
 import dev.handoff.error.ConfigurationException;
@@ -60,6 +61,18 @@ class HubSpotClientSimulatorTest {
         assertThatThrownBy(() -> client.readDeal(DEAL_ID)).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> client.updateDeal(DEAL_ID, Map.of("handoff_status", "INVOICED")))
                 .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void mergedDealReadsAsMerged() {
+        LocalHandoffFixtures.seedReadyDeal(hubspot, "48000000599", "Highveld Printers (Pty) Ltd",
+                "accounts@highveld-printers.example.test", "4100000501");
+        hubspot.mergeDeal(DEAL_ID, "48000000599");
+
+        assertThatThrownBy(() -> client.readDeal(DEAL_ID))
+                .isInstanceOfSatisfying(DealMergedException.class,
+                        merged -> assertThat(merged.survivingDealId()).isEqualTo("48000000599"));
+        assertThat(client.readDeal("48000000599").id()).isEqualTo("48000000599");
     }
 
     @Test

@@ -162,6 +162,30 @@ class ReviewScenariosTest {
     }
 
     @Test
+    void belowCataloguePriceWaitsForPricingReview() throws Exception {
+        String dealId = "48000000515";
+        LocalHandoffFixtures.seedReadyDeal(local.hubspot(), dealId, "Knysna Boatworks (Pty) Ltd",
+                "accounts@knysna-boatworks.example.test", "4100000515");
+        local.hubspot().putProduct("1515", Map.of("name", "Hull survey", "price", "1000.00"));
+        local.hubspot().putLineItem(LocalHandoffFixtures.lineItemIdFor(dealId), Map.of("name", "Hull survey",
+                "quantity", "1", "price", "880.00", "hs_product_id", "1515", "handoff_tax_category", "standard"));
+
+        LocalHandoffFixtures.sendWebhook(local, LocalHandoffFixtures.webhookSender(),
+                LocalHandoffFixtures.wonEventBody(3000000515L, dealId, 0));
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
+
+        String reviewId = pendingId(dealId);
+        JsonNode review = api.show(reviewId).body().path("review");
+        assertThat(review.path("type").asText()).isEqualTo("PRICING_OVERRIDE");
+        assertThat(review.path("reason").asText()).contains("12.00% below its catalogue price");
+        assertThat(LocalHandoffFixtures.invoicesForDeal(local, dealId)).isEmpty();
+
+        assertThat(api.approve(reviewId, "agreed loyalty price", "demo").status()).isEqualTo(200);
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
+        assertThat(LocalHandoffFixtures.invoicesForDeal(local, dealId)).hasSize(1);
+    }
+
+    @Test
     void malformedDecisionIsClientError() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(local.apiBaseUrl() + "/ops/reviews/approve"))

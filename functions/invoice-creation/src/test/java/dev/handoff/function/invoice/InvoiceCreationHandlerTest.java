@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.handoff.config.WonStages;
 import dev.handoff.crm.CrmProperties;
 import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
@@ -155,7 +156,7 @@ class InvoiceCreationHandlerTest {
                 TaxCategory.STANDARD);
         InvoiceCreationService service = new InvoiceCreationService(ledger, crm, accounting, drafter, crmStatus,
                 new HandoffBlocker(ledger, crmStatus, clock), new BigDecimal("15.00"), new QueuePublisher(sqs),
-                resources.queueUrl("PaymentEventQueue"), clock);
+                resources.queueUrl("PaymentEventQueue"), clock, WonStages.parse("default:closedwon"));
         return new InvoiceCreationHandler(service);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.handoff.local.engines.FunctionDefinition.HttpApiEvent;
 import dev.handoff.local.engines.FunctionDefinition.SqsEventSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,27 @@ class SamTemplateTest {
         assertThat(environment).containsEntry("HANDOFF_CONFIG_SSM_PARAMETER", "");
         assertThat(environment).doesNotContainKey("SALES_ACCOUNT_CODE");
         assertThat(environment).doesNotContainKey("INVOICE_QUEUE_URL");
+    }
+
+    @Test
+    void hubSpotSettingsReachTheirFunctions() {
+        Map<String, String> parameters = Map.of("XeroTenantId", "tenant-1", "SecretsArn", "arn:local:secret",
+                "HubSpotPortalId", "9999999");
+
+        assertThat(TEMPLATE.parameters().get("HubSpotRequestBudget").defaultValue()).contains("80");
+        assertThat(TEMPLATE.parameters().get("HubSpotAcceptLegacySignatures").defaultValue()).contains("true");
+        assertThat(TEMPLATE.resolveEnvironment("DealWonWebhookFunction", parameters, FAKE_QUEUES))
+                .containsEntry("HUBSPOT_ACCEPT_LEGACY_SIGNATURES", "true")
+                .doesNotContainKey("HUBSPOT_REQUEST_BUDGET");
+        for (String function : List.of("CustomerUpsertFunction", "InvoiceCreationFunction", "PaymentStatusSyncFunction",
+                "ReviewOpsFunction")) {
+            assertThat(TEMPLATE.resolveEnvironment(function, parameters, FAKE_QUEUES))
+                    .as(function)
+                    .containsEntry("HUBSPOT_REQUEST_BUDGET", "80");
+        }
+        assertThat(TEMPLATE.resolveEnvironment("CustomerUpsertFunction",
+                Map.of("XeroTenantId", "t", "SecretsArn", "s", "HubSpotPortalId", "1", "HubSpotRequestBudget", "150"), FAKE_QUEUES))
+                .containsEntry("HUBSPOT_REQUEST_BUDGET", "150");
     }
 
     @Test

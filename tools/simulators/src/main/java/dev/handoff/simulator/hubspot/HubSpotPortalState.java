@@ -24,6 +24,8 @@ final class HubSpotPortalState {
     }
 
     private final Map<String, Deal> deals = new LinkedHashMap<>();
+    /** Surviving deal id by merged deal id. */
+    private final Map<String, String> mergedDeals = new LinkedHashMap<>();
     private final Map<String, Map<String, Map<String, String>>> objects = new LinkedHashMap<>();
     private final List<HubSpotNote> notes = new ArrayList<>();
     private final List<DealPatch> patches = new ArrayList<>();
@@ -96,6 +98,14 @@ final class HubSpotPortalState {
         return deals.remove(id) != null;
     }
 
+    synchronized void mergeDeal(String mergedId, String survivingId) {
+        if (!deals.containsKey(survivingId)) {
+            throw new IllegalArgumentException("surviving deal " + survivingId + " is not in the portal");
+        }
+        deals.remove(mergedId);
+        mergedDeals.put(mergedId, survivingId);
+    }
+
     /** Returns a note as batch read returns it, or null when the id is unknown. */
     synchronized ObjectNode noteJson(String id, List<String> propertyNames) {
         for (HubSpotNote note : notes) {
@@ -135,8 +145,12 @@ final class HubSpotPortalState {
         return List.copyOf(patches);
     }
 
-    /** Returns the deal as GET returns it, with only the requested properties and association types. */
-    synchronized ObjectNode dealJson(String id, List<String> propertyNames, List<String> associationTypes) {
+    /**
+     * Returns the deal as GET returns it, with only the requested properties and association types. For a merged
+     * deal's id it returns the surviving deal, with the surviving deal's id, as HubSpot does.
+     */
+    synchronized ObjectNode dealJson(String requestedId, List<String> propertyNames, List<String> associationTypes) {
+        String id = mergedDeals.getOrDefault(requestedId, requestedId);
         Deal deal = deals.get(id);
         if (deal == null) {
             return null;

@@ -186,6 +186,11 @@ public final class HubSpotSimulator implements AutoCloseable {
         state.deleteDeal(dealId);
     }
 
+    /** Merges a deal into another, so reading the merged deal's id returns the surviving deal. */
+    public void mergeDeal(String mergedDealId, String survivingDealId) {
+        state.mergeDeal(mergedDealId, survivingDealId);
+    }
+
     /** Makes the next {@code requests} requests fail with HTTP 429 and {@code Retry-After: retryAfterSeconds}. */
     public void rateLimitNext(int requests, int retryAfterSeconds) {
         this.retryAfterSeconds = retryAfterSeconds;
