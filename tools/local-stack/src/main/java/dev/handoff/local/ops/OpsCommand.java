@@ -30,7 +30,8 @@ public final class OpsCommand {
             usage: ./handoff ops COMMAND [--stack NAME --table TABLE [--region R] [--portal ID] [--tenant ID]]
               timeline DEAL                 every step of the deal's handoff with time and outcome
               exceptions list               BLOCKED and FAILED handoffs, parked tenants, failed messages
-              dlq list                      depth per dead-letter queue and each message with the ledger's reason
+              dlq list                      depth per dead-letter queue (onboarding FIFO included) and each message
+                                            with the ledger's reason
               dlq redrive [--queue Q]       move dead-lettered messages back (SQS StartMessageMoveTask)
               dlq redrive --deal DEAL       move back only that deal's messages
               replay DEAL                   send the message that continues the handoff from its ledger state

@@ -8,12 +8,10 @@ import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.OpsAction;
 import dev.handoff.local.LocalHandoff;
+import dev.handoff.local.ops.OpsRun.Output;
 import dev.handoff.local.LocalSettings;
 import dev.handoff.simulator.hubspot.WebhookSender;
 import dev.handoff.simulator.hubspot.WebhookSender.DealStageChange;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,15 +172,8 @@ class OpsCommandTest {
         assertThat(run("replay", "48999999999").exitCode()).isEqualTo(2);
     }
 
-    record Output(int exitCode, String text) {
-    }
-
     private static Output run(String... arguments) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode = new OpsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(arguments), operations);
-        return new Output(exitCode, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
+        return OpsRun.run(operations, arguments);
     }
 
     private static HandoffState state(String dealId) {
