@@ -35,10 +35,12 @@ public final class HttpEvents {
 
     public static APIGatewayV2HTTPResponse toResponse(WebhookResponse response) {
         var builder = APIGatewayV2HTTPResponse.builder().withStatusCode(response.statusCode());
+        Map<String, String> headers = new java.util.LinkedHashMap<>(response.headers());
         if (response.body().isEmpty()) {
-            return builder.withBody("").withHeaders(Map.of()).build();
+            return builder.withBody("").withHeaders(headers).build();
         }
-        return builder.withBody(response.body()).withHeaders(Map.of("content-type", "application/json")).build();
+        headers.put("content-type", "application/json");
+        return builder.withBody(response.body()).withHeaders(headers).build();
     }
 
     private static String publicUri(APIGatewayV2HTTPEvent event, Map<String, String> headers, Optional<URI> publicUrl) {

@@ -4,6 +4,6 @@ package dev.handoff.message;
 public record InvoiceRequestMessage(String handoffKey) implements HandoffMessage {
 
     public InvoiceRequestMessage {
-        DealWonMessage.requireText(handoffKey, "handoffKey");
+        DealWonMessage.requireHandoffKey(handoffKey);
     }
 }

@@ -38,6 +38,10 @@ public final class Json {
             }
             return value;
         } catch (IOException e) {
+            // A record constructor that rejected a field explains the problem better than Jackson's wrapper.
+            if (e.getCause() instanceof MalformedMessageException rejected) {
+                throw rejected;
+            }
             throw new MalformedMessageException("Message body is not a valid " + type.getSimpleName(), e);
         }
     }

@@ -88,14 +88,7 @@ public final class ReviewDecisionService {
     public ReviewItem approve(String reviewId, String reviewer, String reason) {
         ReviewItem earlier = show(reviewId);
         if (earlier.status() == ReviewStatus.APPROVED && resumeMayBeMissing(earlier)) {
-            // The approval was stored but the resume may have failed (a queue or ledger error): finish it now.
-            // Sending the resume message again is harmless, because the services check the ledger first.
-            Handoff handoff = handoff(earlier.handoffKey());
-            if (handoff.state() == HandoffState.IN_REVIEW) {
-                resume(handoff, earlier);
-            } else {
-                sendResumeMessage(handoff.key(), handoff.state(), earlier);
-            }
+            finishApproval(earlier);
             return earlier;
         }
         ReviewItem decided = decide(reviewId, ReviewStatus.APPROVED, reviewer, reason);
@@ -132,17 +125,37 @@ public final class ReviewDecisionService {
     }
 
     /**
-     * Returns true when the approval's resume never finished: no review of the handoff is pending, the handoff
-     * is still held or waits at RECEIVED or CUSTOMER_READY, and its timeline has no "resumed" event for the item.
+     * Returns true when the approval's resume never finished: no review of the handoff is pending, and the
+     * timeline has no "resumed" event since the approval. A throttled CRM write, a queue error or a stale ledger
+     * write can stop the approval after it was stored.
      */
     private boolean resumeMayBeMissing(ReviewItem approved) {
         HandoffKey key = approved.handoffKey();
-        HandoffState state = handoff(key).state();
-        boolean waiting = state == HandoffState.IN_REVIEW || state == HandoffState.RECEIVED || state == HandoffState.CUSTOMER_READY;
-        return waiting
-                && reviews.forHandoff(key).stream().noneMatch(ReviewItem::isPending)
+        return reviews.forHandoff(key).stream().noneMatch(ReviewItem::isPending)
                 && ledger.timeline(key).stream().noneMatch(event -> event.step().equals("review")
-                        && event.outcome().equals("resumed") && String.valueOf(event.detail()).endsWith(" " + approved.id()));
+                        && event.outcome().equals("resumed") && !event.at().isBefore(approved.decidedAt()));
+    }
+
+    /**
+     * Finishes an approval that stopped after it was stored, from where it stopped. Sending a resume message
+     * again is harmless, because the services check the ledger first.
+     */
+    private void finishApproval(ReviewItem approved) {
+        Handoff handoff = handoff(approved.handoffKey());
+        if (handoff.state() == HandoffState.IN_REVIEW) {
+            // NOTE: when the first attempt stopped after the CRM note (in the ledger transition), the note is
+            // written twice; a missing note would lose the decision in the CRM, which is worse.
+            handoff = crmStatus.writeReviewDecision(handoff, approved);
+            resume(handoff, approved);
+            return;
+        }
+        if (handoff.state() == HandoffState.RECEIVED || handoff.state() == HandoffState.CUSTOMER_READY) {
+            sendResumeMessage(handoff.key(), handoff.state(), approved);
+        } else {
+            crmStatus.writeInvoiceStatus(handoff);
+        }
+        ledger.appendEvent(handoff.key(), "review", "resumed", "at " + handoff.state() + " after " + approved.id(), now());
+        LOG.info("Review {} approval finished; handoff {} is at {}", approved.id(), handoff.key(), handoff.state());
     }
 
     private ReviewItem decide(String reviewId, ReviewStatus decision, String reviewer, String reason) {

@@ -3,6 +3,8 @@ package dev.handoff.review;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.handoff.error.NotFoundException;
+import dev.handoff.error.RetryableException;
+import dev.handoff.error.ThrottledException;
 import dev.handoff.message.Json;
 import dev.handoff.service.WebhookResponse;
 import java.time.Clock;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ops API for review items behind API Gateway's IAM authorisation. Routes, all JSON:
@@ -38,6 +42,12 @@ public final class ReviewOpsService {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewOpsService.class);
+    /** Retry-After for a retryable failure whose remote system named no delay. */
+    static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+    /** Upper bound of Retry-After, so a long budget window does not leave an operator waiting without an answer. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
+
     private final ReviewDecisionService decisions;
     private final Clock clock;
 
@@ -46,10 +56,23 @@ public final class ReviewOpsService {
         this.clock = clock;
     }
 
-    /** Handles one request; a malformed request is a 4xx with a message, never a 5xx. */
+    /**
+     * Handles one request; a malformed request is a 4xx with a message, never a 5xx. A throttled or retryable
+     * failure (a spent request budget, a HubSpot or Xero 429 or 5xx) is a 503 with Retry-After in whole seconds.
+     * Repeating an approval after a 503 is safe: {@link ReviewDecisionService#approve} finishes a stored approval
+     * instead of rejecting it as decided.
+     */
     public WebhookResponse handle(OpsRequest request) {
         try {
             return route(request);
+        } catch (RetryableException e) {
+            long seconds = retryAfterSeconds(e);
+            // The message names the API or the budget scope (a portal or tenant id), never request content.
+            LOG.warn("Ops request {} {} deferred for {} s: {}: {}", request.method(), request.path(), seconds,
+                    e.getClass().getSimpleName(), e.getMessage());
+            return WebhookResponse.message(503, "Handoff is waiting for a rate limit or an unavailable service ("
+                    + e.getMessage() + "); repeat the request after " + seconds + " s")
+                    .withHeader("Retry-After", Long.toString(seconds));
         } catch (IllegalArgumentException e) {
             return WebhookResponse.message(400, e.getMessage());
         } catch (NotFoundException e) {
@@ -115,6 +138,14 @@ public final class ReviewOpsService {
             view.put("decisionReason", item.decisionReason());
         }
         return view;
+    }
+
+    /** Returns the wait a client should honour: the throttle's delay or the remote Retry-After, rounded up. */
+    static long retryAfterSeconds(RetryableException failure) {
+        Duration wait = failure instanceof ThrottledException throttled ? throttled.delay()
+                : failure.retryAfter().orElse(DEFAULT_RETRY_AFTER);
+        long seconds = wait.toSeconds() + (wait.toNanosPart() == 0 ? 0 : 1);
+        return Math.max(1, Math.min(seconds, MAX_RETRY_AFTER.toSeconds()));
     }
 
     private static WebhookResponse json(int status, Object body) {

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
@@ -158,16 +160,21 @@ class FailureHandlingTest {
         assertThat(failure.handoffKey()).isNull();
     }
 
-    @Test
-    void unparsableKeyIsReportedNotLost() {
-        SQSEvent.SQSMessage record = record("m-bad-key-" + key.dealId(), 1);
-        record.setBody(Json.write(new DealWonMessage("not-a-handoff-key", PORTAL + ":1", 1_772_317_800_000L)));
+    @ParameterizedTest
+    @ValueSource(strings = {"not-a-handoff-key", "hubspot:9999999:-1", "hubspot:9999999:0", "hubspot:-1:48000000001"})
+    void invalidKeyIsDataErrorNotRetried(String handoffKey) {
+        String messageId = "m-bad-key-" + handoffKey.replace(':', '_');
+        SQSEvent.SQSMessage record = record(messageId, 1);
+        record.setBody("{\"handoffKey\":\"" + handoffKey + "\",\"eventKey\":\"" + PORTAL + ":1\",\"occurredAt\":1772317800000}");
 
-        SQSBatchResponse response = process(record, message -> {
-            throw new DataException("Deal not found", List.of("deal"));
-        });
+        SQSBatchResponse response = process(record, message -> DealOutcome.DONE);
 
         assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(EngineTestData.receiveAndDeleteAll(sqs, queueUrl)).isEmpty();
+        MessageFailure failure = operations.findMessageFailure(messageId).orElseThrow();
+        assertThat(failure.failureClass()).isEqualTo(FailureClass.DATA);
+        assertThat(failure.reason()).contains("handoffKey '" + handoffKey + "' is invalid");
+        assertThat(metrics.total("RetryableFailures")).isZero();
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.handoff.domain.HandoffState;
 import dev.handoff.domain.PriceBasis;
 import dev.handoff.domain.TaxCategory;
 import dev.handoff.error.RetryableException;
+import dev.handoff.error.ThrottledException;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.local.engines.LocalEnginesExtension;
@@ -47,7 +48,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,7 +76,27 @@ class ReviewFlowTest {
     private final ProvisionedResources resources;
     private final Ledger ledger;
     private final ReviewStore reviews;
-    private final FakeCrm crm = new FakeCrm();
+    /** CRM writes (notes and deal updates) to let through before one fails as a spent budget does; -1 for none. */
+    private final AtomicInteger crmWritesBeforeThrottle = new AtomicInteger(-1);
+    private final FakeCrm crm = new FakeCrm() {
+        @Override
+        public void updateDeal(String dealId, Map<String, String> properties) {
+            throttleIfArmed();
+            super.updateDeal(dealId, properties);
+        }
+
+        @Override
+        public void addDealNote(String dealId, String text) {
+            throttleIfArmed();
+            super.addDealNote(dealId, text);
+        }
+
+        private void throttleIfArmed() {
+            if (crmWritesBeforeThrottle.getAndDecrement() == 0) {
+                throw new ThrottledException("request budget hubspot:portal:9999999 is spent", Duration.ofSeconds(7));
+            }
+        }
+    };
     private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T06:00:00Z"), ZoneOffset.UTC);
     private final String dealId = Long.toString(DEALS.incrementAndGet());
     private final HandoffKey key = HandoffKey.hubspot(Fixtures.PORTAL_ID, dealId);
@@ -456,6 +479,49 @@ class ReviewFlowTest {
         assertThat(handoff().paymentStatus()).isEqualTo("PAID");
         assertThat(drain("OnboardingQueue", OnboardingTrigger.class)).hasSize(1);
         assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void approvingAgainAfterThrottledNoteResumes() {
+        crm.put(deal(TaxCategory.EXEMPT, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        ReviewItem review = pendingReviews().get(0);
+        crmWritesBeforeThrottle.set(0);
+
+        assertThatThrownBy(() -> decisions().approve(review.id(), REVIEWER, "exempt supply"))
+                .isInstanceOf(ThrottledException.class);
+        assertThat(reviews.find(review.id()).orElseThrow().status()).isEqualTo(ReviewStatus.APPROVED);
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(crm.notes).noneMatch(note -> note.text().contains("was approved"));
+
+        decisions().approve(review.id(), REVIEWER, "exempt supply");
+
+        assertThat(crm.notes).filteredOn(note -> note.text().contains("was approved")).hasSize(1);
+        assertThat(drain("DealWonQueue", DealWonMessage.class)).hasSize(1);
+        assertThatThrownBy(() -> decisions().approve(review.id(), REVIEWER, "exempt supply"))
+                .isInstanceOf(ReviewAlreadyDecidedException.class);
+    }
+
+    @Test
+    void approvingAgainAfterThrottledStatusWrite() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        String invoiceId = voidInvoice();
+        paymentSync().process(new PaymentEventMessage(Fixtures.TENANT_ID, invoiceId, ""));
+        String reviewId = pendingReviews().get(0).id();
+        // The approval writes its note first, then the invoice status after the resume: the second write fails.
+        crmWritesBeforeThrottle.set(1);
+
+        assertThatThrownBy(() -> decisions().approve(reviewId, REVIEWER, "customer cancelled; credit agreed"))
+                .isInstanceOf(ThrottledException.class);
+        assertThat(handoff().state()).isEqualTo(HandoffState.VOIDED);
+        assertThat(crm.dealProperties(dealId)).doesNotContainEntry(CrmProperties.INVOICE_STATUS, "VOIDED");
+
+        decisions().approve(reviewId, REVIEWER, "customer cancelled; credit agreed");
+
+        assertThat(crm.dealProperties(dealId)).containsEntry(CrmProperties.INVOICE_STATUS, "VOIDED");
+        assertThat(ledger.timeline(key)).anyMatch(event -> event.outcome().equals("resumed"));
     }
 
     @Test

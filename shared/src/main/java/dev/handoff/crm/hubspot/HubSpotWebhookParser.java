@@ -73,13 +73,13 @@ public final class HubSpotWebhookParser {
         String subscriptionType = requiredText(node, "subscriptionType", position);
         // Association-change events name the changed record as fromObjectId and carry no objectId.
         long objectId = subscriptionType.endsWith(".associationChange") && !node.hasNonNull("objectId")
-                ? requiredLong(node, "fromObjectId", position)
-                : requiredLong(node, "objectId", position);
+                ? requiredId(node, "fromObjectId", position)
+                : requiredId(node, "objectId", position);
         return new HubSpotWebhookEvent(
-                requiredLong(node, "eventId", position),
-                optionalLong(node, "subscriptionId", position),
-                requiredLong(node, "portalId", position),
-                optionalLong(node, "appId", position),
+                requiredId(node, "eventId", position),
+                optionalId(node, "subscriptionId", position),
+                requiredId(node, "portalId", position),
+                optionalId(node, "appId", position),
                 requiredLong(node, "occurredAt", position),
                 subscriptionType,
                 optionalLong(node, "attemptNumber", position),
@@ -89,11 +89,44 @@ public final class HubSpotWebhookParser {
                 optionalText(node, "changeSource", position),
                 optionalText(node, "sourceId", position),
                 optionalText(node, "associationType", position),
-                optionalLong(node, "toObjectId", position),
+                optionalId(node, "toObjectId", position),
                 optionalBoolean(node, "associationRemoved", position),
-                optionalLong(node, "primaryObjectId", position),
-                optionalLongs(node, "mergedObjectIds", position),
-                optionalLong(node, "newObjectId", position));
+                optionalId(node, "primaryObjectId", position),
+                optionalIds(node, "mergedObjectIds", position),
+                optionalId(node, "newObjectId", position));
+    }
+
+    /**
+     * Reads a HubSpot id. HubSpot ids are positive, so 0 or a negative number is rejected here, because such an
+     * event can never be handed off and accepting it would only move the failure to a queue consumer.
+     */
+    private static long requiredId(JsonNode event, String field, int position) {
+        long value = requiredLong(event, field, position);
+        requirePositive(value, field, position);
+        return value;
+    }
+
+    private static Long optionalId(JsonNode event, String field, int position) {
+        Long value = optionalLong(event, field, position);
+        if (value != null) {
+            requirePositive(value, field, position);
+        }
+        return value;
+    }
+
+    private static List<Long> optionalIds(JsonNode event, String field, int position) {
+        List<Long> ids = optionalLongs(event, field, position);
+        for (long id : ids) {
+            requirePositive(id, field, position);
+        }
+        return ids;
+    }
+
+    private static void requirePositive(long value, String field, int position) {
+        if (value <= 0) {
+            throw new MalformedWebhookException("event " + position + " field " + field + " is " + value
+                    + ", not a HubSpot id: ids are positive decimal numbers", List.of(field));
+        }
     }
 
     private static long requiredLong(JsonNode event, String field, int position) {

@@ -155,6 +155,41 @@ class HubSpotWebhookParserTest {
                 .hasMessage("event 1 field eventId is not a 64-bit integer");
     }
 
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "objectId|-1", "objectId|0", "portalId|-1", "portalId|0", "eventId|0",
+        "subscriptionId|-5", "appId|0", "toObjectId|-9003", "primaryObjectId|0", "newObjectId|-1",
+    })
+    void parseRejectsIdThatIsNotPositive(String field, String value) {
+        String event = EVENT.contains("\"" + field + "\"")
+                ? EVENT.replaceFirst("\"" + field + "\":[^,}]+", "\"" + field + "\":" + value)
+                : EVENT.replace("}", ",\"" + field + "\":" + value + "}");
+
+        assertThatThrownBy(() -> parser.parse(bytes("[" + event + "]")))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessage("event 1 field " + field + " is " + value + ", not a HubSpot id: ids are positive decimal numbers")
+                .satisfies(e -> assertThat(((MalformedWebhookException) e).fields()).containsExactly(field));
+    }
+
+    @Test
+    void parseRejectsMergedIdThatIsNotPositive() {
+        String body = "[" + EVENT.replace("}", ",\"mergedObjectIds\":[48000000002,-3]}") + "]";
+
+        assertThatThrownBy(() -> parser.parse(bytes(body)))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessage("event 1 field mergedObjectIds is -3, not a HubSpot id: ids are positive decimal numbers");
+    }
+
+    @Test
+    void parseRejectsAssociationFromObjectIdZero() {
+        String body = "[{\"eventId\":3000000011,\"portalId\":9999999,\"occurredAt\":1759999999000,"
+                + "\"subscriptionType\":\"deal.associationChange\",\"fromObjectId\":0,\"toObjectId\":9003}]";
+
+        assertThatThrownBy(() -> parser.parse(bytes(body)))
+                .isInstanceOf(MalformedWebhookException.class)
+                .hasMessageStartingWith("event 1 field fromObjectId is 0,");
+    }
+
     @Test
     void parseRejectsObjectAsPropertyValue() {
         String body = "[" + EVENT.replace("}", ",\"propertyValue\":{\"a\":1}}") + "]";

@@ -82,7 +82,7 @@ public final class DemoStory {
         Optional<Handoff> invoiced = local.ledger().find(key);
         progress.println("2. Customer and invoice: handoff is " + invoiced.map(Handoff::state).orElse(null));
         if (invoiced.isPresent() && invoiced.get().state() == HandoffState.INVOICED) {
-            payInFull(invoiced.get());
+            payInFull(invoiced.get(), 3);
             local.awaitQuiescence(STEP_TIMEOUT);
         }
 
@@ -104,14 +104,17 @@ public final class DemoStory {
         }
     }
 
-    /** Pays the invoice in full in the Xero simulator, which then sends its signed INVOICE webhook. */
-    public void payInFull(Handoff handoff) {
+    /**
+     * Pays the invoice in full in the Xero simulator, which then sends its signed INVOICE webhook, and prints it
+     * as step {@code step} of the caller's story.
+     */
+    public void payInFull(Handoff handoff, int step) {
         ObjectNode invoice = local.xero().invoices(LocalSettings.TENANT_ID).stream()
                 .filter(node -> handoff.invoiceId().equals(node.path("InvoiceID").asText()))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("Invoice " + handoff.invoiceId() + " is not in the Xero simulator"));
         BigDecimal due = invoice.path("AmountDue").decimalValue();
-        progress.println("3. The customer pays " + due.toPlainString() + " " + invoice.path("CurrencyCode").asText()
+        progress.println(step + ". The customer pays " + due.toPlainString() + " " + invoice.path("CurrencyCode").asText()
                 + " on invoice " + invoice.path("InvoiceNumber").asText() + "; Xero sends a signed webhook");
         local.xero().recordPayment(LocalSettings.TENANT_ID, handoff.invoiceId(), due);
     }

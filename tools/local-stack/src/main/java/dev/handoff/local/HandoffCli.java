@@ -70,14 +70,18 @@ public final class HandoffCli {
             return 2;
         }
         Path root = RepositoryRoot.find();
-        if (scenarioName != null) {
-            Optional<DemoScenario> scenario = DemoScenarios.named(scenarioName);
-            if (scenario.isEmpty()) {
-                System.err.println("handoff demo: no scenario '" + scenarioName + "'; use one of " + scenarioNames());
-                return 2;
-            }
-            return scenario.get().run(root, results, System.err, json);
+        Optional<DemoScenario> scenario = Optional.ofNullable(scenarioName).flatMap(DemoScenarios::named);
+        if (scenarioName != null && scenario.isEmpty()) {
+            System.err.println("handoff demo: no scenario '" + scenarioName + "'; use one of " + scenarioNames());
+            return 2;
         }
+        try (MetricLinesLog metricLines = MetricLinesLog.open(root)) {
+            System.err.println("Function metric lines (CloudWatch EMF) go to " + MetricLinesLog.RELATIVE_PATH);
+            return scenario.isPresent() ? scenario.get().run(root, results, System.err, json) : demoStory(root, results, json);
+        }
+    }
+
+    private static int demoStory(Path root, PrintStream results, boolean json) throws Exception {
         try (LocalHandoff local = LocalHandoff.start(0, LOCAL_RETRY_DELAY, "PAID")) {
             DemoStory story = new DemoStory(local, root, System.err);
             DemoStory.Summary summary = story.run();

@@ -140,6 +140,19 @@ class ReviewScenariosTest {
     }
 
     @Test
+    void cliExitCodesSeparateUsageFromNotFound() throws Exception {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        dev.handoff.local.reviews.ReviewsCommand cli = new dev.handoff.local.reviews.ReviewsCommand(Map.of(),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+        int malformed = cli.run(List.of("show", "nope", "--api", local.apiBaseUrl().toString()));
+        int unknown = cli.run(List.of("show", "hubspot:9999999:48999999999/1", "--api", local.apiBaseUrl().toString()));
+
+        assertThat(malformed).isEqualTo(2);
+        assertThat(unknown).isEqualTo(1);
+    }
+
+    @Test
     void overdueXeroCustomerWaitsForCreditDecision() throws Exception {
         String dealId = "48000000514";
         LocalHandoffFixtures.seedReadyDeal(local.hubspot(), dealId, "Overberg Grain (Pty) Ltd", "accounts@overberg-grain.example.test",

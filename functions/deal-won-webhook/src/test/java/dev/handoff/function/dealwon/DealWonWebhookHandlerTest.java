@@ -164,6 +164,12 @@ class DealWonWebhookHandlerTest {
                 Arguments.of("not JSON", "eventId=3000000001&portalId=9999999", "body is not valid JSON"),
                 Arguments.of("object, not array", event, "body is not a JSON array"),
                 Arguments.of("event without eventId", "[" + withoutEventId + "]", "event 1 has no eventId"),
+                Arguments.of("deal id -1", "[" + event.replace("48000000001", "-1") + "]",
+                        "event 1 field objectId is -1, not a HubSpot id"),
+                Arguments.of("deal id 0", "[" + event.replace("48000000001", "0") + "]",
+                        "event 1 field objectId is 0, not a HubSpot id"),
+                Arguments.of("portal id -1", "[" + event.replace("\"portalId\":9999999", "\"portalId\":-1") + "]",
+                        "event 1 field portalId is -1, not a HubSpot id"),
                 Arguments.of("101 events", hundredAndOne, "body has 101 events, more than 100 allowed"),
                 Arguments.of("empty body", "", "body is not a JSON array"),
                 Arguments.of("body over 1 MiB", "[" + " ".repeat(1024 * 1024) + "]", "larger than 1048576 bytes"));

@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The parts of an AWS SAM template that local runs need: queues, tables, functions with their events, and
@@ -35,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SamTemplate {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SamTemplate.class);
 
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
     private static final int LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
@@ -49,6 +46,8 @@ public final class SamTemplate {
     private final List<String> queueOrder;
     private final List<String> tableOrder;
     private final List<String> functionOrder;
+    /** Function events the local stack does not run, such as a Schedule, as {@code Function.Events.Name (Type)}. */
+    private final List<String> unemulatedEvents = new ArrayList<>();
 
     /**
      * A template parameter.
@@ -127,6 +126,14 @@ public final class SamTemplate {
     /** Returns the tables in template order. */
     public List<TableDefinition> tables() {
         return tableOrder.stream().map(tables::get).toList();
+    }
+
+    /**
+     * Returns the function events that are not emulated locally, in template order. Reading the template does
+     * not log them, because every ops command reads it; the local stack logs them once when it starts.
+     */
+    public List<String> unemulatedEvents() {
+        return List.copyOf(unemulatedEvents);
     }
 
     /** Returns the functions in template order. */
@@ -383,7 +390,7 @@ public final class SamTemplate {
                         optionalInt(eventProperties.get("BatchSize"), context + ".BatchSize").orElse(10),
                         list(eventProperties.get("FunctionResponseTypes"), context + ".FunctionResponseTypes").stream()
                                 .map(String::valueOf).toList()));
-                default -> LOG.warn("Event {} of type {} is not emulated locally", context, type);
+                default -> unemulatedEvents.add(context + " (" + type + ")");
             }
         }
 

@@ -42,6 +42,12 @@ class SamTemplateTest {
     }
 
     @Test
+    void scheduleEventIsListedNotEmulated() {
+        assertThat(TEMPLATE.unemulatedEvents()).singleElement().asString()
+                .isEqualTo("XeroTokenKeepAliveFunction.Events.Daily (Schedule)");
+    }
+
+    @Test
     void functionTimeoutOverridesGlobals() {
         assertThat(TEMPLATE.function("DealWonWebhookFunction").timeoutSeconds()).isEqualTo(10);
         assertThat(TEMPLATE.function("CustomerUpsertFunction").timeoutSeconds()).isEqualTo(60);

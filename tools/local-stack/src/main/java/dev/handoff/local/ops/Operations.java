@@ -7,6 +7,7 @@ import dev.handoff.accounting.AccountingInvoice;
 import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.error.HandoffException;
+import dev.handoff.lambda.FailureHandling;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.Ledger;
@@ -33,7 +34,10 @@ import java.util.Set;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ListMessageMoveTasksResultEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
  * The operator's view of a Handoff stack: timelines, exceptions, dead-letter queues, redrive, replay and the
@@ -129,7 +133,8 @@ public final class Operations {
 
     /**
      * Moves every message of the dead-letter queues (or of the one behind {@code queue}) back to its source queue
-     * with SQS StartMessageMoveTask, waits for each task to finish, and returns the messages moved per queue.
+     * with SQS StartMessageMoveTask, waits for each task to finish, and returns the messages moved per queue. A
+     * FIFO route is moved message by message instead; see {@link #moveFifoDeadLetters}.
      */
     public Map<String, Integer> redrive(Optional<String> queue) {
         Map<String, Integer> moved = new LinkedHashMap<>();
@@ -137,6 +142,10 @@ public final class Operations {
             int depth = depth(route.deadLetterUrl());
             if (depth == 0) {
                 moved.put(route.name(), 0);
+                continue;
+            }
+            if (route.fifo()) {
+                moved.put(route.name(), moveFifoDeadLetters(route));
                 continue;
             }
             String handle = sqs.startMessageMoveTask(request -> request.sourceArn(route.deadLetterArn())
@@ -160,7 +169,8 @@ public final class Operations {
             while (true) {
                 List<Message> batch = sqs.receiveMessage(request -> request.queueUrl(route.deadLetterUrl())
                         .maxNumberOfMessages(10).waitTimeSeconds(0).visibilityTimeout(30)
-                        .messageAttributeNames("All")).messages();
+                        .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+                        .messages();
                 List<Message> fresh = batch.stream().filter(message -> seen.add(message.messageId())).toList();
                 if (fresh.isEmpty()) {
                     others.addAll(batch);
@@ -168,8 +178,7 @@ public final class Operations {
                 }
                 for (Message message : fresh) {
                     if (belongsTo(message.body(), key, handoff)) {
-                        sqs.sendMessage(request -> request.queueUrl(route.url()).messageBody(message.body()));
-                        sqs.deleteMessage(request -> request.queueUrl(route.deadLetterUrl()).receiptHandle(message.receiptHandle()));
+                        moveToSource(route, message);
                         moved++;
                     } else {
                         others.add(message);
@@ -225,12 +234,14 @@ public final class Operations {
     /**
      * Checks the invariants and returns the violations, empty when all are met. Every accepted delivery has a
      * handoff that is terminal, waiting for payment, a visible exception, or has a message queued or dead-lettered.
-     * Every dead-lettered message has its reason in the ledger. No deal has two invoices in the accounting system,
-     * and the ledger's invoice links match it.
+     * Every dead-lettered message has its reason in the ledger, and the onboarding dead-letter queue, whose
+     * consumer records no reasons, is empty. No deal has two invoices in the accounting system, and the ledger's
+     * invoice links match it.
      */
     public List<String> check() {
         List<String> violations = new ArrayList<>();
-        int queued = queueDepths().values().stream().mapToInt(Integer::intValue).sum();
+        // Onboarding triggers wait for the business's tooling, so they do not show that a handoff's work is queued.
+        int queued = routes.stream().filter(QueueRoute::consumedByHandoff).mapToInt(route -> depth(route.url())).sum();
         List<DeadLetterMessage> deadLetters = deadLetters();
 
         for (Map.Entry<String, Boolean> delivery : operations.scanDeliveries()) {
@@ -252,7 +263,11 @@ public final class Operations {
             }
         }
         for (DeadLetterMessage message : deadLetters) {
-            if (message.failure().isEmpty()) {
+            if (hasOtherConsumer(message)) {
+                violations.add("Message " + message.messageId() + " is in the dead-letter queue of " + message.queue()
+                        + ": its consumer, which is not a Handoff function, failed on it; fix that consumer, then run"
+                        + " ./handoff ops dlq redrive --queue " + message.queue());
+            } else if (message.failure().isEmpty()) {
                 violations.add("Message " + message.messageId() + " in the dead-letter queue of " + message.queue()
                         + " has no reason in the ledger");
             }
@@ -295,6 +310,58 @@ public final class Operations {
                 violations.add("Deal " + handoff.key().dealId() + " has an invoice in the accounting system that the ledger does not link");
             }
         }
+    }
+
+    /**
+     * Moves the dead letters of a FIFO route back by receiving, sending and deleting each one, and returns how
+     * many it moved. Each message keeps its message group, and the groups are read oldest first, so the order
+     * within a group is kept. The deduplication id is the dead letter's message id: a move repeated after a
+     * failure within SQS's five-minute deduplication window then cannot queue the message twice, while the
+     * original deduplication id, sent within that window, could make SQS drop the redriven message.
+     *
+     * <p>NOTE: SQS StartMessageMoveTask also redrives FIFO queues in AWS, but ElasticMQ 1.7.1 (the local
+     * engine) is not known to, so this one path serves both.
+     */
+    private int moveFifoDeadLetters(QueueRoute route) {
+        int moved = 0;
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(request -> request.queueUrl(route.deadLetterUrl())
+                    .maxNumberOfMessages(10).waitTimeSeconds(0).visibilityTimeout(30).messageAttributeNames("All")
+                    .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages();
+            if (batch.isEmpty()) {
+                return moved;
+            }
+            for (Message message : batch) {
+                moveToSource(route, message);
+                moved++;
+            }
+        }
+    }
+
+    /**
+     * Sends a dead letter back to its source queue, then deletes it from the dead-letter queue. Its message
+     * attributes go with it except the attempt number, so the redriven message gets a full set of attempts.
+     */
+    private void moveToSource(QueueRoute route, Message message) {
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(message.messageAttributes());
+        attributes.remove(FailureHandling.ATTEMPT_ATTRIBUTE);
+        SendMessageRequest.Builder send = SendMessageRequest.builder().queueUrl(route.url()).messageBody(message.body())
+                .messageAttributes(attributes);
+        if (route.fifo()) {
+            String group = message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
+            if (group == null) {
+                throw new IllegalStateException("Message " + message.messageId() + " in " + route.deadLetterUrl()
+                        + " has no MessageGroupId; it was left in the dead-letter queue");
+            }
+            send.messageGroupId(group).messageDeduplicationId(message.messageId());
+        }
+        sqs.sendMessage(send.build());
+        sqs.deleteMessage(request -> request.queueUrl(route.deadLetterUrl()).receiptHandle(message.receiptHandle()));
+    }
+
+    /** Returns whether the message's source queue is consumed outside Handoff, like the onboarding queue. */
+    private boolean hasOtherConsumer(DeadLetterMessage message) {
+        return routes.stream().anyMatch(route -> route.name().equals(message.queue()) && !route.consumedByHandoff());
     }
 
     private int awaitMoveTask(QueueRoute route, String handle) {

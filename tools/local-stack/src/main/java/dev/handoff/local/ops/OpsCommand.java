@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
@@ -30,7 +31,8 @@ public final class OpsCommand {
             usage: ./handoff ops COMMAND [--stack NAME --table TABLE [--region R] [--portal ID] [--tenant ID]]
               timeline DEAL                 every step of the deal's handoff with time and outcome
               exceptions list               BLOCKED and FAILED handoffs, parked tenants, failed messages
-              dlq list                      depth per dead-letter queue and each message with the ledger's reason
+              dlq list                      depth per dead-letter queue (onboarding FIFO included) and each message
+                                            with the ledger's reason
               dlq redrive [--queue Q]       move dead-lettered messages back (SQS StartMessageMoveTask)
               dlq redrive --deal DEAL       move back only that deal's messages
               replay DEAL                   send the message that continues the handoff from its ledger state
@@ -38,6 +40,9 @@ public final class OpsCommand {
               actions                       the ops actions recorded in the ledger, newest first
               check                         verify the invariants; exits 1 when one is violated
             DEAL is a HubSpot deal id, or a handoff key such as hubspot:9999999:48000000001.""";
+
+    /** A HubSpot record or portal id: a positive decimal number that fits in a long. */
+    private static final Pattern HUBSPOT_ID = Pattern.compile("[1-9][0-9]{0,18}");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -193,12 +198,26 @@ public final class OpsCommand {
     }
 
     private int replay(Operations operations, HandoffKey key) {
-        out.println("Sent " + key + " to " + operations.replay(key));
-        return 0;
+        if (operations.handoff(key).isEmpty()) {
+            err.println("handoff ops: no handoff " + key + " in the ledger; check the deal id");
+            return 1;
+        }
+        try {
+            out.println("Sent " + key + " to " + operations.replay(key));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            // The request was valid, but the handoff's state leaves nothing to send.
+            err.println("handoff ops: " + e.getMessage());
+            return 1;
+        }
     }
 
     private int unpark(Operations operations, String scope) {
-        out.println(operations.unpark(scope) ? "Unparked " + scope : scope + " was not parked");
+        if (!operations.unpark(scope)) {
+            err.println("handoff ops: " + scope + " was not parked; ./handoff ops exceptions list shows the parked scopes");
+            return 1;
+        }
+        out.println("Unparked " + scope);
         return 0;
     }
 
@@ -232,15 +251,29 @@ public final class OpsCommand {
                 java.time.Clock.systemUTC());
     }
 
-    private static HandoffKey key(String deal, String portal) {
+    /**
+     * Returns the handoff key a DEAL argument names: a HubSpot deal id, or a handoff key. A HubSpot portal or
+     * deal id that is not a positive decimal number is a usage error, because no handoff can have it.
+     */
+    static HandoffKey key(String deal, String portal) {
+        HandoffKey key;
         if (deal.contains(":")) {
-            return HandoffKey.parse(deal);
-        }
-        if (portal == null) {
+            key = HandoffKey.parse(deal);
+        } else if (portal == null) {
             throw new IllegalArgumentException("deal " + deal + " needs --portal ID (the HubSpot portal id), or pass"
                     + " the handoff key hubspot:PORTAL:DEAL");
+        } else {
+            key = HandoffKey.hubspot(portal, deal);
         }
-        return HandoffKey.hubspot(portal, deal);
+        if (key.crm().equals("hubspot") && !HUBSPOT_ID.matcher(key.dealId()).matches()) {
+            throw new IllegalArgumentException("deal id '" + key.dealId() + "' is invalid; use the HubSpot deal id,"
+                    + " a positive decimal number such as 48000000001");
+        }
+        if (key.crm().equals("hubspot") && !HUBSPOT_ID.matcher(key.accountId()).matches()) {
+            throw new IllegalArgumentException("portal id '" + key.accountId() + "' is invalid; use the HubSpot portal id,"
+                    + " a positive decimal number such as 9999999");
+        }
+        return key;
     }
 
     private static String single(List<String> args, String usage) {

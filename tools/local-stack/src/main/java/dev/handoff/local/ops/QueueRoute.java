@@ -7,15 +7,19 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A queue that a Handoff function consumes and the dead-letter queue its redrive policy names.
+ * A queue of the template and the dead-letter queue its redrive policy names.
  *
  * @param name the template's logical id of the source queue, for example {@code DealWonQueue}
+ * @param fifo whether both queues are FIFO queues, such as {@code OnboardingQueue}
+ * @param consumedByHandoff whether a Handoff function consumes the queue; the onboarding queue is consumed by
+ *     the business's own tooling, so the ledger holds no failure reason for its dead letters
  */
-public record QueueRoute(String name, String url, String arn, String deadLetterUrl, String deadLetterArn) {
+public record QueueRoute(String name, String url, String arn, String deadLetterUrl, String deadLetterArn, boolean fifo,
+        boolean consumedByHandoff) {
 
     /**
-     * Returns a route for every queue of the template that a function consumes and whose redrive policy names a
-     * dead-letter queue.
+     * Returns a route for every queue of the template whose redrive policy names a dead-letter queue: the queues
+     * Handoff's functions consume, then the queues that other systems consume, such as the onboarding queue.
      *
      * @param urlOf the queue URL for a logical id
      * @param arnOf the queue ARN for a logical id
@@ -25,14 +29,16 @@ public record QueueRoute(String name, String url, String arn, String deadLetterU
                 .flatMap(function -> function.sqsEvents().stream())
                 .map(source -> source.queueLogicalId())
                 .toList();
+        List<QueueDefinition> withRedrive = template.queues().stream().filter(queue -> queue.redrive().isPresent()).toList();
+        List<QueueDefinition> ordered = new ArrayList<>();
+        withRedrive.stream().filter(queue -> consumed.contains(queue.logicalId())).forEach(ordered::add);
+        withRedrive.stream().filter(queue -> !consumed.contains(queue.logicalId())).forEach(ordered::add);
         List<QueueRoute> routes = new ArrayList<>();
-        for (QueueDefinition queue : template.queues()) {
-            if (queue.redrive().isEmpty() || !consumed.contains(queue.logicalId())) {
-                continue;
-            }
+        for (QueueDefinition queue : ordered) {
             String deadLetter = queue.redrive().get().deadLetterQueueLogicalId();
             routes.add(new QueueRoute(queue.logicalId(), urlOf.apply(queue.logicalId()), arnOf.apply(queue.logicalId()),
-                    urlOf.apply(deadLetter), arnOf.apply(deadLetter)));
+                    urlOf.apply(deadLetter), arnOf.apply(deadLetter), queue.fifo(),
+                    consumed.contains(queue.logicalId())));
         }
         return routes;
     }

@@ -23,6 +23,10 @@ import java.util.stream.Collectors;
 public final class ReviewsApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Maximum sends of one request, the first included, before a 503 is returned to the caller. */
+    static final int MAX_ATTEMPTS = 4;
+    /** Maximum single wait for Retry-After; a longer one is shortened to this. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
     /** The HTTP status and the parsed JSON body of one call. */
     public record Reply(int status, JsonNode body) {
@@ -36,6 +40,11 @@ public final class ReviewsApi {
         }
     }
 
+    /** Waits between attempts; tests pass one that returns at once. */
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
     /** Signs a request before it is sent; the local stack needs none. */
     public interface RequestSigner {
         HttpRequest sign(HttpRequest.Builder request, String method, URI uri, byte[] body);
@@ -43,12 +52,18 @@ public final class ReviewsApi {
 
     private final URI baseUrl;
     private final Optional<RequestSigner> signer;
+    private final Sleeper sleeper;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public ReviewsApi(URI baseUrl, Optional<RequestSigner> signer) {
+        this(baseUrl, signer, duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    public ReviewsApi(URI baseUrl, Optional<RequestSigner> signer, Sleeper sleeper) {
         String text = baseUrl.toString();
         this.baseUrl = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.signer = signer;
+        this.sleeper = sleeper;
     }
 
     /** Lists reviews; each argument may be null to leave it out. */
@@ -100,18 +115,47 @@ public final class ReviewsApi {
         return send(request, "POST", uri, bytes);
     }
 
+    /**
+     * Sends the request and returns the reply. A 503 with Retry-After (a spent request budget or a service that
+     * is down) is waited out and sent again, at most {@value #MAX_ATTEMPTS} times in all, so a caller does not
+     * depend on timing. Repeating is safe because every route is a read or a decision that the API finishes
+     * instead of repeating.
+     */
     private Reply send(HttpRequest.Builder request, String method, URI uri, byte[] body)
             throws IOException, InterruptedException {
         request.timeout(Duration.ofSeconds(30));
-        HttpRequest built = signer.isPresent() ? signer.get().sign(request, method, uri, body) : request.build();
-        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-        JsonNode parsed;
-        try {
-            parsed = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            parsed = JSON.createObjectNode().put("message", "HTTP " + response.statusCode() + " with a body that is not JSON");
+        Reply reply = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            // A fresh copy per attempt, so the signer signs each one once with the current time.
+            HttpRequest.Builder copy = request.copy();
+            HttpRequest built = signer.isPresent() ? signer.get().sign(copy, method, uri, body) : copy.build();
+            HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            reply = new Reply(response.statusCode(), parse(response));
+            Optional<Duration> retryAfter = retryAfter(response);
+            if (response.statusCode() != 503 || retryAfter.isEmpty() || attempt == MAX_ATTEMPTS) {
+                return reply;
+            }
+            sleeper.sleep(retryAfter.get());
         }
-        return new Reply(response.statusCode(), parsed);
+        return reply;
+    }
+
+    private static JsonNode parse(HttpResponse<String> response) {
+        try {
+            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            return JSON.createObjectNode().put("message", "HTTP " + response.statusCode() + " with a body that is not JSON");
+        }
+    }
+
+    /** Returns the Retry-After header in seconds (RFC 9110 section 10.2.3), capped; empty when absent or a date. */
+    static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        Optional<String> value = response.headers().firstValue("retry-after");
+        if (value.isEmpty() || !value.get().trim().matches("[0-9]{1,9}")) {
+            return Optional.empty();
+        }
+        Duration wait = Duration.ofSeconds(Long.parseLong(value.get().trim()));
+        return Optional.of(wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait);
     }
 
     private static String encode(String value) {

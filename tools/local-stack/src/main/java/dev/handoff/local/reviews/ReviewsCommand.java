@@ -37,7 +37,11 @@ public final class ReviewsCommand {
         this.err = err;
     }
 
-    /** Runs one subcommand and returns the exit code: 0 done, 1 rejected by the API, 2 invalid usage. */
+    /**
+     * Runs one subcommand and returns the exit code. It is 0 when done, and 1 when the request was valid but found
+     * nothing or failed (404, 409, a 503 after the retries). It is 2 for a usage error, such as an argument the
+     * API rejects with 400.
+     */
     public int run(List<String> arguments) throws Exception {
         List<String> args = new ArrayList<>(arguments);
         if (args.isEmpty()) {
@@ -88,8 +92,10 @@ public final class ReviewsCommand {
         }
 
         if (!reply.ok()) {
-            err.println("handoff reviews " + action + ": " + reply.message());
-            return 1;
+            err.println("handoff reviews " + action + ": " + reply.message()
+                    + (reply.status() == 503 ? " (still unavailable after " + ReviewsApi.MAX_ATTEMPTS + " attempts)" : ""));
+            // The API returns 400 for an argument it cannot accept, such as a malformed review id, so it is a usage error.
+            return reply.status() == 400 ? 2 : 1;
         }
         if (json) {
             out.println(JSON.writeValueAsString(reply.body()));

@@ -96,6 +96,9 @@ public final class LocalLambdaStack implements AutoCloseable {
         apiGateway = register(new ApiGatewayEmulator(List.copyOf(functions.values()), builder.apiPort));
         LOG.info("Local stack {} started: {} functions, {} pollers, API at {}",
                 template.stackName(), functions.size(), pollers.size(), apiGateway.baseUrl());
+        if (!template.unemulatedEvents().isEmpty()) {
+            LOG.info("Events not emulated locally (they never fire here): {}", String.join(", ", template.unemulatedEvents()));
+        }
     }
 
     private Map<String, String> awsEnvironment() {

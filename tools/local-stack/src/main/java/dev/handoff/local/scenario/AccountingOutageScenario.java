@@ -71,14 +71,14 @@ public final class AccountingOutageScenario implements DemoScenario {
             local.awaitQuiescence(STEP_TIMEOUT);
 
             Optional<Handoff> invoiced = local.ledger().find(key);
-            log.println("5. Handoff is " + invoiced.map(Handoff::state).orElse(null) + "; the customer pays in full");
+            log.println("5. Handoff is " + invoiced.map(Handoff::state).orElse(null) + " after the redrive");
             if (invoiced.isPresent() && invoiced.get().state() == HandoffState.INVOICED) {
-                story.payInFull(invoiced.get());
+                story.payInFull(invoiced.get(), 6);
                 local.awaitQuiescence(STEP_TIMEOUT);
             }
             int triggers = story.drainOnboardingQueue();
             List<String> violations = operations.check();
-            log.println("6. Onboarding triggers: " + triggers + "; ops check: "
+            log.println("7. Onboarding triggers: " + triggers + "; ops check: "
                     + (violations.isEmpty() ? "passed" : violations));
 
             Outcome outcome = new Outcome(deadLetters.size(), moved.values().stream().mapToInt(Integer::intValue).sum(),

@@ -39,7 +39,7 @@ class DeployedOpsTest {
         List<QueueRoute> expected = LocalOps.routes(local.stack().template(), local.stack().resources());
 
         assertThat(operations.routes()).extracting(QueueRoute::name)
-                .containsExactly("DealWonQueue", "InvoiceRequestQueue", "PaymentEventQueue");
+                .containsExactly("DealWonQueue", "InvoiceRequestQueue", "PaymentEventQueue", "OnboardingQueue");
         assertThat(operations.routes()).extracting(QueueRoute::deadLetterArn)
                 .containsExactlyElementsOf(expected.stream().map(QueueRoute::deadLetterArn).toList());
     }

@@ -6,14 +6,13 @@ import dev.handoff.domain.HandoffKey;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
+import dev.handoff.ledger.OperationsLog;
 import dev.handoff.ledger.OpsAction;
 import dev.handoff.local.LocalHandoff;
+import dev.handoff.local.ops.OpsRun.Output;
 import dev.handoff.local.LocalSettings;
 import dev.handoff.simulator.hubspot.WebhookSender;
 import dev.handoff.simulator.hubspot.WebhookSender.DealStageChange;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,10 +150,16 @@ class OpsCommandTest {
     @Test
     @Order(7)
     void unparkReportsUnparkedScope() {
-        Output output = run("unpark", "tenant:" + LocalSettings.TENANT_ID);
+        String scope = "tenant:" + LocalSettings.TENANT_ID;
+        new OperationsLog(local.ledger()).park(scope, "Xero returned 401", Instant.now());
 
-        assertThat(output.exitCode()).isZero();
-        assertThat(output.text()).contains("was not parked");
+        Output unparked = run("unpark", scope);
+        Output again = run("unpark", scope);
+
+        assertThat(unparked.exitCode()).isZero();
+        assertThat(unparked.text()).contains("Unparked " + scope);
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.text()).contains(scope + " was not parked");
     }
 
     @Test
@@ -171,18 +176,34 @@ class OpsCommandTest {
         assertThat(run("restart").exitCode()).isEqualTo(2);
         assertThat(run("timeline").exitCode()).isEqualTo(2);
         assertThat(run("dlq", "redrive", "--queue", "NoSuchQueue").exitCode()).isEqualTo(2);
-        assertThat(run("replay", "48999999999").exitCode()).isEqualTo(2);
+        assertThat(run("timeline", "abc").exitCode()).isEqualTo(2);
+        assertThat(run("timeline", "-1").exitCode()).isEqualTo(2);
+        assertThat(run("replay", "0").exitCode()).isEqualTo(2);
+        assertThat(run("timeline", "hubspot:9999999:abc").exitCode()).isEqualTo(2);
+        assertThat(run("dlq", "redrive", "--deal", "abc").exitCode()).isEqualTo(2);
     }
 
-    record Output(int exitCode, String text) {
+    @Test
+    @Order(10)
+    void unknownDealExitsOne() {
+        Output timeline = run("timeline", "48999999999");
+        Output replay = run("replay", "48999999999");
+
+        assertThat(timeline.exitCode()).isEqualTo(1);
+        assertThat(replay.exitCode()).isEqualTo(1);
+        assertThat(replay.text()).contains("no handoff hubspot:9999999:48999999999 in the ledger");
+    }
+
+    @Test
+    @Order(11)
+    void invalidDealIdNamesTheId() {
+        Output output = run("timeline", "abc");
+
+        assertThat(output.text()).contains("deal id 'abc' is invalid");
     }
 
     private static Output run(String... arguments) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode = new OpsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(arguments), operations);
-        return new Output(exitCode, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
+        return OpsRun.run(operations, arguments);
     }
 
     private static HandoffState state(String dealId) {
