@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code ./handoff bench [--quick] [--deals N] [--warm N] [--cold-rounds N] [--time-scale X] [--output FILE]}:
@@ -20,6 +21,8 @@ public final class BenchCommand {
     static final String FULL_OUTPUT = "docs/benchmarks.md";
 
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    /** Options that take a value; {@code --quick} is the only one without. */
+    private static final Set<String> VALUE_OPTIONS = Set.of("--deals", "--warm", "--cold-rounds", "--time-scale", "--output");
 
     private BenchCommand() {
     }
@@ -68,6 +71,9 @@ public final class BenchCommand {
                 : BenchSettings.full(root.resolve(FULL_OUTPUT), command);
         for (int i = 0; i < rest.size(); i += 2) {
             String option = rest.get(i);
+            if (!VALUE_OPTIONS.contains(option)) {
+                throw new IllegalArgumentException("unknown option " + option);
+            }
             if (i + 1 >= rest.size()) {
                 throw new IllegalArgumentException(option + " needs a value");
             }
