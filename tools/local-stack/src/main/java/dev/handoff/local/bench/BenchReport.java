@@ -1,5 +1,6 @@
 package dev.handoff.local.bench;
 
+import dev.handoff.accounting.xero.XeroCallLimits;
 import dev.handoff.local.bench.BurstBenchmark.TenantResult;
 import dev.handoff.local.bench.ColdStartBenchmark.FunctionColdStart;
 import dev.handoff.local.bench.PipelineBenchmark.CallCounts;
@@ -83,9 +84,15 @@ final class BenchReport {
         line("");
         line(String.format(Locale.ROOT, "%d won deals, new customers, sent at once to two local stacks, one per Xero tenant. "
                 + "The Xero simulator enforced %d calls per rolling minute, %d concurrent and %d per rolling day per tenant, "
-                + "with the time scale %s: a Xero minute lasted %s s here. Rates below are per Xero minute.",
+                + "with the time scale %s: a Xero minute lasted %s s here. Rates below are per Xero minute. "
+                + "Handoff's own Xero budget (%d calls a minute, %d at once and %d a day per tenant) counted on the same "
+                + "clock, because the benchmark sets XERO_LIMIT_TIME_SCALE to the same scale, so the budget caps calls "
+                + "at %d%% of Xero's minute limit and deals at %d/N per Xero minute.",
                 burst.deals(), XeroRateLimiter.CALLS_PER_MINUTE, XeroRateLimiter.CONCURRENT_CALLS, XeroRateLimiter.CALLS_PER_DAY,
-                number(burst.timeScale()), number(windowSeconds)));
+                number(burst.timeScale()), number(windowSeconds), XeroCallLimits.TENANT_MINUTE_BUDGET,
+                XeroCallLimits.TENANT_CONCURRENCY_BUDGET, XeroCallLimits.TENANT_CALLS_PER_DAY,
+                Math.round(100.0 * XeroCallLimits.TENANT_MINUTE_BUDGET / XeroRateLimiter.CALLS_PER_MINUTE),
+                XeroCallLimits.TENANT_MINUTE_BUDGET));
         if (!burst.completedInTime()) {
             line("");
             line("**The stacks were still busy when the wait ran out; the figures count what had happened by then.**");
@@ -119,7 +126,8 @@ final class BenchReport {
     private void callsPerHandoff(PipelineBenchmark.Result pipeline) {
         line("## Calls per handoff");
         line("");
-        line("One handoff at a time, without rate limits, on handlers that a warm-up handoff has already used, so "
+        line("One handoff at a time, without the simulator's rate limits and with Handoff's own Xero budget on the "
+                + "burst's clock, on handlers that a warm-up handoff has already used, so "
                 + "once-per-instance reads such as Xero's tax rates (one more accounting call) are not counted. Calls are "
                 + "the requests the simulators served.");
         line("");
