@@ -25,8 +25,11 @@ final class BenchReport {
 
     /** Accounting calls a new customer needs at least: create the contact, create the invoice. */
     static final int MIN_ACCOUNTING_NEW_CUSTOMER = 2;
-    /** Accounting calls a repeat customer needs at least: create the invoice, with the contact id from the ledger. */
-    static final int MIN_ACCOUNTING_REPEAT_CUSTOMER = 1;
+    /**
+     * Accounting calls a repeat customer needs at least: read the linked contact, because the credit rules need
+     * its receivables and the same read gives the merge check and the fields to sync, then create the invoice.
+     */
+    static final int MIN_ACCOUNTING_REPEAT_CUSTOMER = 2;
     /** Accounting calls a payment needs at least: read the invoice the webhook names. */
     static final int MIN_ACCOUNTING_PAYMENT = 1;
 
@@ -137,9 +140,12 @@ final class BenchReport {
         callsRow("Won deal, repeat customer", pipeline.repeatCustomer(), MIN_ACCOUNTING_REPEAT_CUSTOMER);
         callsRow("Invoice paid", pipeline.payment(), MIN_ACCOUNTING_PAYMENT);
         line("");
-        line("The minimum is what Xero's API allows: a new customer needs the contact created and the invoice created, "
-                + "a repeat customer whose contact id the ledger holds needs only the invoice created, and a payment "
-                + "needs the invoice read once.");
+        line("The minimum is what Xero's API allows for what Handoff checks. A new customer needs the contact created "
+                + "and the invoice created. A repeat customer whose contact id the ledger holds needs the contact read "
+                + "once and the invoice created. The invoice alone would be 1 call, but the credit rules need the "
+                + "customer's overdue and outstanding receivables, which only the contact read returns, and the same "
+                + "GET /Contacts/{id} gives the merge check (MergedToContactID) and the fields to sync. A payment needs "
+                + "the invoice read once.");
         line("");
         line("| Step | Requests by endpoint |");
         line("| --- | --- |");
