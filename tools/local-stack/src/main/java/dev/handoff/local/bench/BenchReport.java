@@ -179,13 +179,20 @@ final class BenchReport {
         line("| Function | Jar (MiB) | Cold start | Ratio to hello world | Load and construct | Read and handle event | Result |");
         line("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
         for (FunctionColdStart result : coldStarts) {
+            String outcomes = result.outcomes().stream().distinct().collect(Collectors.joining("; "));
+            if (result.totalMillis().isEmpty()) {
+                // A function that did not run has no times, and a 0 would read as an instant cold start.
+                line(String.format(Locale.ROOT, "| %s | %s | not measured | - | - | - | %s |", result.function(),
+                        result.jarBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", result.jarBytes() / 1048576.0),
+                        outcomes));
+                continue;
+            }
             double total = median(result.totalMillis());
             boolean helloWorld = result.function().equals(ColdStartBenchmark.HELLO_WORLD);
             line(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %.0f | %.0f | %s |", result.function(),
                     helloWorld || result.jarBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", result.jarBytes() / 1048576.0),
                     total, hello == 0 || result.totalMillis().isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", total / hello),
-                    median(result.initMillis()), median(result.invokeMillis()),
-                    result.outcomes().stream().distinct().collect(Collectors.joining("; "))));
+                    median(result.initMillis()), median(result.invokeMillis()), outcomes));
         }
         line("");
     }
@@ -259,6 +266,11 @@ final class BenchReport {
         line("| Function | Invocations per handoff | Billed ms per handoff | Memory (MB) |");
         line("| --- | ---: | ---: | ---: |");
         for (LambdaUsage usage : pipeline.lambda()) {
+            if (usage.invocations() == 0) {
+                line(String.format(Locale.ROOT, "| %s | not measured: %s | - | %d |", usage.function(),
+                        ColdStartBenchmark.notMeasuredReason(usage.function()), usage.memoryMb()));
+                continue;
+            }
             line(String.format(Locale.ROOT, "| %s | %.2f | %.1f | %d |", usage.function(), usage.invocations() / handoffs,
                     usage.billedMillis() / handoffs, usage.memoryMb()));
         }

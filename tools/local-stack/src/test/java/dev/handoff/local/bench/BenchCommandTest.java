@@ -33,6 +33,9 @@ class BenchCommandTest {
         assertThat(report).contains("## Calls per handoff");
         assertThat(report).contains("## Cold start");
         assertThat(report).contains("| HelloWorld |");
+        assertThat(report).contains("| ReviewOpsFunction | not measured: serves the review API to people");
+        assertThat(report).containsPattern("\\| XeroConnectFunction \\| [0-9.]+ \\| not measured \\| - \\| - \\| - \\| not measured: ");
+        assertThat(report).doesNotContainPattern("\\| XeroConnectFunction \\| [0-9.]+ \\| 0 \\|");
         assertThat(report).contains("## Warm latency");
         assertThat(report).contains("## AWS requests and cost per handoff");
     }
