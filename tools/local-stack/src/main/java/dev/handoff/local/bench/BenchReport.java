@@ -89,7 +89,7 @@ final class BenchReport {
                 + "The Xero simulator enforced %d calls per rolling minute, %d concurrent and %d per rolling day per tenant, "
                 + "with the time scale %s: a Xero minute lasted %s s here. Rates below are per Xero minute. "
                 + "Handoff's own Xero budget (%d calls a minute, %d at once and %d a day per tenant) counted on the same "
-                + "clock, because the benchmark sets XERO_LIMIT_TIME_SCALE to the same scale, so the budget caps calls "
+                + "clock, because the benchmark sets XERO_LIMIT_TIME_SCALE to the same scale. The budget caps calls "
                 + "at %d%% of Xero's minute limit and deals at %d/N per Xero minute.",
                 burst.deals(), XeroRateLimiter.CALLS_PER_MINUTE, XeroRateLimiter.CONCURRENT_CALLS, XeroRateLimiter.CALLS_PER_DAY,
                 number(burst.timeScale()), number(windowSeconds), XeroCallLimits.TENANT_MINUTE_BUDGET,
@@ -129,10 +129,10 @@ final class BenchReport {
     private void callsPerHandoff(PipelineBenchmark.Result pipeline) {
         line("## Calls per handoff");
         line("");
-        line("One handoff at a time, without the simulator's rate limits and with Handoff's own Xero budget on the "
-                + "burst's clock, on handlers that a warm-up handoff has already used, so "
+        line("One handoff at a time, on handlers that a warm-up handoff has already used, so "
                 + "once-per-instance reads such as Xero's tax rates (one more accounting call) are not counted. Calls are "
-                + "the requests the simulators served.");
+                + "the requests the simulators served. The simulators enforced no rate limits here, and Handoff's own "
+                + "Xero budget counted on the burst's clock.");
         line("");
         line("| Step | CRM calls | Accounting calls | Accounting minimum |");
         line("| --- | ---: | ---: | ---: |");
