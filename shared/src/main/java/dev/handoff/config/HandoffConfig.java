@@ -162,6 +162,24 @@ public final class HandoffConfig {
         return file().reviewPolicy();
     }
 
+    /**
+     * Returns how many times faster than real time Handoff's Xero call budget counts its minute and day windows.
+     * The default is 1, for AWS. The benchmark sets it to the Xero simulator's time scale.
+     */
+    public double xeroLimitTimeScale() {
+        String value = optional("XERO_LIMIT_TIME_SCALE").orElse("1");
+        try {
+            double scale = Double.parseDouble(value);
+            if (scale >= 1 && scale <= 1000) {
+                return scale;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the accepted range.
+        }
+        throw new ConfigurationException("XERO_LIMIT_TIME_SCALE '" + value
+                + "' is invalid; use a number from 1 (Xero's real limits, as in AWS) to 1000");
+    }
+
     /** Secrets Manager secret id; empty when secrets come straight from the environment (local stack). */
     public Optional<String> secretId() {
         return optional("HANDOFF_SECRET_ID");

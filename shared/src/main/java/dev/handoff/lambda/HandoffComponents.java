@@ -237,7 +237,8 @@ public final class HandoffComponents {
                     Metrics.toStandardOutput(functionName), clock);
             var limits = new XeroCallLimits(new RequestBudget(aws().dynamoDb(), config.ledgerTable()),
                     new ConcurrencyLease(aws().dynamoDb(), config.ledgerTable()),
-                    new ScopePause(aws().dynamoDb(), config.ledgerTable()), Metrics.toStandardOutput(functionName), clock);
+                    new ScopePause(aws().dynamoDb(), config.ledgerTable()), Metrics.toStandardOutput(functionName), clock,
+                    config.xeroLimitTimeScale());
             var builder = XeroClient.builder(config.xeroTenantId(), tokens)
                     .baseUrl(config.xeroApiBaseUrl())
                     .standardRate(config.standardVatRate())

@@ -3,6 +3,7 @@ package dev.handoff.service;
 import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.AccountingContact;
 import dev.handoff.accounting.ContactRequest;
+import dev.handoff.accounting.CreditStanding;
 import dev.handoff.config.WonStages;
 import dev.handoff.crm.CrmClient;
 import dev.handoff.crm.CrmDeal;
@@ -140,9 +141,9 @@ public final class CustomerUpsertService {
             return Outcome.IN_REVIEW;
         }
 
-        Optional<String> contactId;
+        Optional<LinkedContact> contact;
         try {
-            contactId = findOrCreateContact(mapped.customer(), handoff);
+            contact = findOrCreateContact(mapped.customer(), handoff);
         } catch (DataException e) {
             // The accounting system's message may echo customer data, so it goes to the CRM deal only.
             blocker.block(ledger.find(key).orElse(handoff), HandoffState.RECEIVED,
@@ -150,16 +151,16 @@ public final class CustomerUpsertService {
                     "The accounting system rejected the customer.", e.getMessage());
             return Outcome.BLOCKED;
         }
-        if (contactId.isEmpty()) {
+        if (contact.isEmpty()) {
             return Outcome.IN_REVIEW;
         }
 
         // Guarded by the version read at the start, so a concurrent worker's change surfaces as a stale write.
         Handoff ready = ledger.transition(handoff, HandoffState.CUSTOMER_READY,
-                HandoffChange.none().set(Attribute.CUSTOMER_ID, contactId.get()).set(Attribute.TENANT_ID, tenantId)
+                HandoffChange.none().set(Attribute.CUSTOMER_ID, contact.get().contactId()).set(Attribute.TENANT_ID, tenantId)
                         .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE),
                 now());
-        if (gate.holdsCredit(ready, deal, contactId.get())) {
+        if (gate.holdsCredit(ready, deal, contact.get().contactId(), contact.get().receivables())) {
             return Outcome.IN_REVIEW;
         }
         requestInvoice(key);
@@ -174,7 +175,7 @@ public final class CustomerUpsertService {
                 && (handoff.resumeState() == null || handoff.resumeState() == HandoffState.RECEIVED);
     }
 
-    private Optional<String> findOrCreateContact(FinanceCustomer customer, Handoff handoff) {
+    private Optional<LinkedContact> findOrCreateContact(FinanceCustomer customer, Handoff handoff) {
         String companyId = customer.crmCompanyId();
         HandoffKey key = handoff.key();
 
@@ -194,18 +195,19 @@ public final class CustomerUpsertService {
         return createContact(key, customer);
     }
 
-    private Optional<String> createContact(HandoffKey key, FinanceCustomer customer) {
+    private Optional<LinkedContact> createContact(HandoffKey key, FinanceCustomer customer) {
         AccountingContact created = accounting.createContact(customer.toContactRequest());
         ledger.appendEvent(key, "customer", "created", "contact " + created.contactId(), now());
         return link(key, customer.crmCompanyId(), created, "created");
     }
 
     /**
-     * Returns the linked contact's id, or the id of the contact finance merged it into, re-pointing the ledger
-     * link so later invoices go to the surviving contact, and syncs the contact's mapped fields. A linked contact
-     * that the accounting system does not return is used without a sync.
+     * Returns the linked contact, or the contact finance merged it into, re-pointing the ledger link so later
+     * invoices go to the surviving contact, and syncs the contact's mapped fields. A linked contact that the
+     * accounting system does not return is used without a sync. The receivables come from the same read of the
+     * surviving contact, so the credit rules need no second read of it.
      */
-    private String useLinkedContact(HandoffKey key, FinanceCustomer customer, String contactId) {
+    private LinkedContact useLinkedContact(HandoffKey key, FinanceCustomer customer, String contactId) {
         String companyId = customer.crmCompanyId();
         Optional<AccountingContact> current = accounting.findContact(contactId);
         String mergedTo = current.map(AccountingContact::mergedToContactId).orElse(null);
@@ -217,7 +219,7 @@ public final class CustomerUpsertService {
             current = accounting.findContact(mergedTo);
         }
         current.ifPresent(contact -> syncFields(key, customer, contact));
-        return contactId;
+        return new LinkedContact(contactId, current.map(AccountingContact::receivables));
     }
 
     /**
@@ -257,17 +259,17 @@ public final class CustomerUpsertService {
     }
 
     /** Links a contact found by a lookup, and writes the CRM company id as its contact number if it has none. */
-    private Optional<String> adopt(HandoffKey key, String companyId, AccountingContact contact, String matchedBy) {
+    private Optional<LinkedContact> adopt(HandoffKey key, String companyId, AccountingContact contact, String matchedBy) {
         if (contact.contactNumber() == null || contact.contactNumber().isBlank()) {
             accounting.setContactNumber(contact.contactId(), companyId);
         }
         return link(key, companyId, contact, matchedBy);
     }
 
-    private Optional<String> link(HandoffKey key, String companyId, AccountingContact contact, String matchedBy) {
+    private Optional<LinkedContact> link(HandoffKey key, String companyId, AccountingContact contact, String matchedBy) {
         ledger.putCustomerLink(key.crm(), key.accountId(), companyId, tenantId, contact.contactId(), now());
         ledger.appendEvent(key, "customer", "linked", "contact " + contact.contactId() + " by " + matchedBy, now());
-        return Optional.of(contact.contactId());
+        return Optional.of(new LinkedContact(contact.contactId(), Optional.empty()));
     }
 
     /**
@@ -275,7 +277,7 @@ public final class CustomerUpsertService {
      * the match is taken as confirmed to be a different customer, so a new contact is created. Finance can
      * instead merge or restore the contact in accounting before approving, and the match then resolves.
      */
-    private Optional<String> holdForMatch(Handoff handoff, FinanceCustomer customer, CustomerMatcher.NeedsReview review) {
+    private Optional<LinkedContact> holdForMatch(Handoff handoff, FinanceCustomer customer, CustomerMatcher.NeedsReview review) {
         if (gate.isApproved(handoff.key(), ReviewType.CUSTOMER_MERGE, review.reason())) {
             ledger.appendEvent(handoff.key(), "customer", "new customer confirmed", "by an approved review", now());
             return createContact(handoff.key(), customer);
@@ -324,5 +326,12 @@ public final class CustomerUpsertService {
 
     private Instant now() {
         return Instant.now(clock);
+    }
+
+    /**
+     * The contact a handoff invoices, with its receivables when the read that found it carried them; empty
+     * receivables mean the credit rules read them.
+     */
+    private record LinkedContact(String contactId, Optional<CreditStanding> receivables) {
     }
 }

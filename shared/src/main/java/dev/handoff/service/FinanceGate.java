@@ -17,6 +17,7 @@ import dev.handoff.review.ReviewType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Applies the review rules at the two points where a handoff can stop for a person: before the customer step,
@@ -60,14 +61,15 @@ public final class FinanceGate {
 
     /**
      * Holds a handoff whose customer is linked when the credit rules need a person. The customer is new when
-     * this handoff created the accounting contact.
+     * this handoff created the accounting contact. {@code receivables} are used when the contact's read already
+     * carried them, and read from the accounting system when empty.
      *
      * @return true when the handoff is now IN_REVIEW
      */
-    public boolean holdsCredit(Handoff handoff, CrmDeal deal, String contactId) {
+    public boolean holdsCredit(Handoff handoff, CrmDeal deal, String contactId, Optional<CreditStanding> receivables) {
         boolean newCustomer = ledger.timeline(handoff.key()).stream()
                 .anyMatch(event -> event.step().equals("customer") && event.outcome().equals("created"));
-        CreditStanding standing = accounting.creditStanding(contactId);
+        CreditStanding standing = receivables.orElseGet(() -> accounting.creditStanding(contactId));
         return hold(handoff, HandoffState.CUSTOMER_READY, rules.credit(deal, newCustomer, standing));
     }
 

@@ -54,6 +54,23 @@ class HandoffConfigTest {
     }
 
     @Test
+    void xeroLimitTimeScaleDefaultsToOne() {
+        assertThat(new HandoffConfig(Map.of()).xeroLimitTimeScale()).isEqualTo(1.0);
+        assertThat(new HandoffConfig(Map.of("XERO_LIMIT_TIME_SCALE", "10")).xeroLimitTimeScale()).isEqualTo(10.0);
+    }
+
+    @Test
+    void invalidXeroLimitTimeScaleIsNamed() {
+        for (String value : new String[] {"0.5", "ten", "1001"}) {
+            HandoffConfig config = new HandoffConfig(Map.of("XERO_LIMIT_TIME_SCALE", value));
+
+            assertThatThrownBy(config::xeroLimitTimeScale)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("XERO_LIMIT_TIME_SCALE '" + value + "'");
+        }
+    }
+
+    @Test
     void invalidTimeZoneIsNamed() {
         HandoffConfig config = new HandoffConfig(Map.of("ORG_TIME_ZONE", "SAST"));
 

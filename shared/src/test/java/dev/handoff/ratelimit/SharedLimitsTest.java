@@ -126,6 +126,37 @@ class SharedLimitsTest {
     }
 
     @Test
+    void scaledXeroMinuteEndsSooner(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        String table = resources.tableName("LedgerTable");
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        XeroCallLimits scaled = new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table),
+                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock, 10);
+        XeroCallLimits sixSecondsLater = new XeroCallLimits(new RequestBudget(dynamoDb, table),
+                new ConcurrencyLease(dynamoDb, table), new ScopePause(dynamoDb, table),
+                new Metrics("test", clock, line -> { }), Clock.fixed(T0.plusSeconds(6), ZoneOffset.UTC), 10);
+        String tenant = "0c6f0a3e-0000-4000-8000-scaled" + SCOPES.incrementAndGet();
+
+        for (int i = 0; i < XeroCallLimits.TENANT_MINUTE_BUDGET; i++) {
+            scaled.enter(tenant).close();
+        }
+
+        assertThatThrownBy(() -> scaled.enter(tenant))
+                .isInstanceOfSatisfying(ThrottledException.class,
+                        e -> assertThat(e.delay()).isLessThanOrEqualTo(Duration.ofSeconds(6)));
+        sixSecondsLater.enter(tenant).close();
+    }
+
+    @Test
+    void xeroLimitsRejectTimeScaleBelowOne(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+        String table = resources.tableName("LedgerTable");
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+
+        assertThatThrownBy(() -> new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table),
+                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock, 0.5))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void pauseOnlyExtends() {
         ScopePause pause = new ScopePause(dynamoDb, table);
         pause.pause(scope, T0.plusSeconds(60));

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -82,6 +83,10 @@ class XeroFieldCasesTest {
     private static final String COMPANY_ID = "hs-company-7001";
     private static final String EXISTING_CONTACT = "5d1c2b3a-0000-4000-8000-0000000000c9";
     private static final String INVOICE_ID = "8e2b1c44-0000-4000-8000-000000000001";
+    /** The {@code Addresses} member of a contact whose billing address equals the F5 company's. */
+    private static final String IN_SYNC_ADDRESSES = "\"Addresses\":[{\"AddressType\":\"POBOX\","
+            + "\"AddressLine1\":\"12 Example Street\",\"AddressLine2\":\"Unit 4\",\"City\":\"Johannesburg\","
+            + "\"Region\":\"Gauteng\",\"PostalCode\":\"2001\",\"Country\":\"South Africa\"}],";
 
     private final String portal = Integer.toString(PORTALS.incrementAndGet());
     private final String tenant = "0c6f0a3e-0000-4000-8000-0000" + portal;
@@ -199,6 +204,42 @@ class XeroFieldCasesTest {
         assertThat(ledger.timeline(key)).anyMatch(event -> event.outcome().equals("re-linked"));
         xero.verify(1, postRequestedFor(urlEqualTo(API + "/Contacts/" + survivor + "?summarizeErrors=false")));
         xero.verify(0, postRequestedFor(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)));
+        // The survivor's one read gives its fields and the receivables for the credit rules.
+        xero.verify(1, getRequestedFor(urlEqualTo(API + "/Contacts/" + survivor)));
+    }
+
+    // One GET /Contacts/{id} gives the merge check, the mapped fields and the receivables.
+    @Test
+    void repeatCustomerReadsContactOnce() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
+        stubLinkedContact("accounts@example-trading.test", IN_SYNC_ADDRESSES);
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+        xero.verify(1, getRequestedFor(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT)));
+        assertThat(xero.getAllServeEvents()).hasSize(1);
+    }
+
+    // The credit rule still sees the receivables when they come from the contact's one read.
+    @Test
+    void overdueRepeatCustomerHoldsAfterOneRead() {
+        crm.put(deal(f5Company(), standardLine("10000.00")));
+        ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
+        xero.stubFor(get(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\","
+                        + "\"Name\":\"Example Trading (Pty) Ltd\",\"EmailAddress\":\"accounts@example-trading.test\","
+                        + "\"TaxNumber\":\"4000000000\",\"CompanyNumber\":\"2019/123456/07\",\"ContactStatus\":\"ACTIVE\","
+                        + IN_SYNC_ADDRESSES
+                        + "\"Balances\":{\"AccountsReceivable\":{\"Outstanding\":3000.00,\"Overdue\":1200.00}}}]}")));
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.IN_REVIEW);
+        assertThat(handoff().resumeState()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(handoff().blockedReason()).contains("CREDIT_DECISION").contains("1200.00 overdue");
+        assertThat(xero.getAllServeEvents()).hasSize(1);
     }
 
     // A linked contact gets the CRM's changed fields, and the fields Xero owns are left out of the update.

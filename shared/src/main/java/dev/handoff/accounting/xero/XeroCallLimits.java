@@ -52,13 +52,37 @@ public class XeroCallLimits {
     private final ScopePause pause;
     private final Metrics metrics;
     private final Clock clock;
+    private final Duration minuteWindow;
+    private final Duration dayWindow;
 
+    /** Creates the limits with Xero's real minute and day windows. */
     public XeroCallLimits(RequestBudget budget, ConcurrencyLease lease, ScopePause pause, Metrics metrics, Clock clock) {
+        this(budget, lease, pause, metrics, clock, 1);
+    }
+
+    /**
+     * Creates the limits with minute and day windows {@code timeScale} times shorter than Xero's, so a benchmark
+     * against a Xero simulator that shortens its windows by the same factor counts on the simulator's clock.
+     * Deployed stacks use 1. The concurrency budget does not scale, as Xero's concurrent limit has no window.
+     *
+     * @throws IllegalArgumentException if {@code timeScale} is below 1 or not finite
+     */
+    public XeroCallLimits(RequestBudget budget, ConcurrencyLease lease, ScopePause pause, Metrics metrics, Clock clock,
+            double timeScale) {
+        if (!(timeScale >= 1) || Double.isInfinite(timeScale)) {
+            throw new IllegalArgumentException("Invalid Xero limit time scale " + timeScale + ": use 1 or more");
+        }
         this.budget = Objects.requireNonNull(budget, "budget");
         this.lease = Objects.requireNonNull(lease, "lease");
         this.pause = Objects.requireNonNull(pause, "pause");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.minuteWindow = scaled(Duration.ofMinutes(1), timeScale);
+        this.dayWindow = scaled(Duration.ofDays(1), timeScale);
+    }
+
+    private static Duration scaled(Duration window, double timeScale) {
+        return Duration.ofMillis(Math.max(1, Math.round(window.toMillis() / timeScale)));
     }
 
     /**
@@ -71,9 +95,9 @@ public class XeroCallLimits {
         Instant now = Instant.now(clock);
         pause.check(APP_SCOPE, now);
         pause.check(tenantScope(tenantId), now);
-        budget.spend("xero:app:minute", APP_CALLS_PER_MINUTE, Duration.ofMinutes(1), now);
-        budget.spend("xero:tenant:" + tenantId + ":minute", TENANT_MINUTE_BUDGET, Duration.ofMinutes(1), now);
-        budget.spend("xero:tenant:" + tenantId + ":day", TENANT_CALLS_PER_DAY, Duration.ofDays(1), now);
+        budget.spend("xero:app:minute", APP_CALLS_PER_MINUTE, minuteWindow, now);
+        budget.spend("xero:tenant:" + tenantId + ":minute", TENANT_MINUTE_BUDGET, minuteWindow, now);
+        budget.spend("xero:tenant:" + tenantId + ":day", TENANT_CALLS_PER_DAY, dayWindow, now);
         return lease.acquire(tenantScope(tenantId), TENANT_CONCURRENCY_BUDGET, SLOT_LEASE, now);
     }
 

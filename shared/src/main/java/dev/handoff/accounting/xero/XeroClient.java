@@ -176,7 +176,11 @@ public final class XeroClient implements AccountingClient {
                 .toList();
     }
 
-    /** Reads a contact by ContactID; a merged contact comes back with its MergedToContactID. */
+    /**
+     * Reads a contact by ContactID; a merged contact comes back with its MergedToContactID. The same response
+     * carries the contact's balances, so the result contains its receivables as {@link #creditStanding} reads them,
+     * and a caller needs no second read for the credit rules.
+     */
     @Override
     public Optional<AccountingContact> findContact(String contactId) {
         requireContactId(contactId);
@@ -185,9 +189,13 @@ public final class XeroClient implements AccountingClient {
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
-        return json.contacts(successBody(response)).stream()
-                .filter(contact -> contactId.equalsIgnoreCase(contact.contactId()))
-                .findFirst();
+        for (JsonNode node : successBody(response).path("Contacts")) {
+            AccountingContact contact = json.contact(node);
+            if (contactId.equalsIgnoreCase(contact.contactId())) {
+                return Optional.of(contact.withReceivables(receivables(node)));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -362,6 +370,10 @@ public final class XeroClient implements AccountingClient {
 
         HttpResponse<String> response = send(get("/Contacts/" + encode(contactId)), "read contact balances", false);
         JsonNode contact = singleElement(successBody(response), "Contacts", "read contact balances");
+        return receivables(contact);
+    }
+
+    private static CreditStanding receivables(JsonNode contact) {
         JsonNode receivable = contact.path("Balances").path("AccountsReceivable");
         return new CreditStanding(amount(receivable.path("Outstanding")), amount(receivable.path("Overdue")), Optional.empty());
     }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Handoff running on one machine: the functions of template.yaml on the local Lambda stack (ElasticMQ and
@@ -42,6 +43,15 @@ public final class LocalHandoff implements AutoCloseable {
      * @param onboardingRule the ONBOARDING_RULE value, for example PAID
      */
     public static LocalHandoff start(int apiPort, Duration retryDelay, String onboardingRule) {
+        return start(apiPort, retryDelay, onboardingRule, Map.of());
+    }
+
+    /**
+     * Starts everything on 127.0.0.1 as {@link #start(int, Duration, String)} does, with {@code environment}
+     * added to every function's environment, for example the benchmark's XERO_LIMIT_TIME_SCALE.
+     */
+    public static LocalHandoff start(int apiPort, Duration retryDelay, String onboardingRule,
+            Map<String, String> environment) {
         int port = apiPort == 0 ? FreePorts.find() : apiPort;
         URI apiBaseUrl = URI.create("http://127.0.0.1:" + port);
         HubSpotSimulator hubspot = HubSpotSimulator.start(0, LocalSettings.HUBSPOT_ACCESS_TOKEN);
@@ -57,15 +67,16 @@ public final class LocalHandoff implements AutoCloseable {
                     .webhookUrl(apiBaseUrl.resolve(LocalSettings.XERO_WEBHOOK_PATH))
                     .port(0)
                     .start();
-            LocalLambdaStack stack = stackBuilder(port, retryDelay, onboardingRule, hubspot, xero, LocalSettings.TENANT_ID)
+            LocalLambdaStack.Builder builder = stackBuilder(port, retryDelay, onboardingRule, hubspot, xero, LocalSettings.TENANT_ID)
                     .environment("XERO_CLIENT_ID", LocalSettings.XERO_CLIENT_ID)
                     .environment("XERO_CLIENT_SECRET", LocalSettings.XERO_CLIENT_SECRET)
                     .environment("XERO_REFRESH_TOKEN", LocalSettings.XERO_REFRESH_TOKEN)
                     .environment("XERO_TOKEN_URL", xero.tokenUrl().toString())
                     .environment("XERO_CONNECTIONS_URL", xero.connectionsUrl().toString())
                     .environment("XERO_AUTHORIZE_URL", xero.authorizeUrl().toString())
-                    .environment("XERO_REDIRECT_URI", apiBaseUrl.resolve(LocalSettings.XERO_CONNECT_CALLBACK_PATH).toString())
-                    .start();
+                    .environment("XERO_REDIRECT_URI", apiBaseUrl.resolve(LocalSettings.XERO_CONNECT_CALLBACK_PATH).toString());
+            environment.forEach(builder::environment);
+            LocalLambdaStack stack = builder.start();
             return new LocalHandoff(hubspot, xero, stack, apiBaseUrl);
         } catch (RuntimeException e) {
             if (xero != null) {

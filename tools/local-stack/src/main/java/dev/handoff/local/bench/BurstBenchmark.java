@@ -118,7 +118,11 @@ final class BurstBenchmark {
             List<LocalLambdaStack> stacks = new ArrayList<>();
             try {
                 for (String tenant : tenants) {
-                    stacks.add(LocalHandoff.stackBuilder(FreePorts.find(), RETRY_DELAY, "PAID", hubspot, xero, tenant).start());
+                    // Handoff's own Xero budget counts on the simulator's clock, so the burst meets Xero's limits, not a
+                    // budget that counts real minutes against a simulator's scaled ones.
+                    stacks.add(LocalHandoff.stackBuilder(FreePorts.find(), RETRY_DELAY, "PAID", hubspot, xero, tenant)
+                            .environment("XERO_LIMIT_TIME_SCALE", Double.toString(settings.timeScale()))
+                            .start());
                 }
                 progress.printf("Burst: %d won deals across 2 tenants, Xero limits at time scale %s (%d calls per %d ms)%n",
                         settings.burstDeals(), settings.timeScale(), XeroRateLimiter.CALLS_PER_MINUTE,

@@ -33,6 +33,9 @@ class BenchCommandTest {
         assertThat(report).contains("## Calls per handoff");
         assertThat(report).contains("## Cold start");
         assertThat(report).contains("| HelloWorld |");
+        assertThat(report).contains("| ReviewOpsFunction | not measured: serves the review API to people");
+        assertThat(report).containsPattern("\\| XeroConnectFunction \\| [0-9.]+ \\| not measured \\| - \\| - \\| - \\| not measured: ");
+        assertThat(report).doesNotContainPattern("\\| XeroConnectFunction \\| [0-9.]+ \\| 0 \\|");
         assertThat(report).contains("## Warm latency");
         assertThat(report).contains("## AWS requests and cost per handoff");
     }
@@ -76,7 +79,8 @@ class BenchCommandTest {
     void invalidOptionsAreRejected() {
         Path root = Path.of("/repo");
 
-        assertThatThrownBy(() -> BenchCommand.parse(List.of("--fast"), root)).hasMessage("--fast needs a value");
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--bogus"), root)).hasMessage("unknown option --bogus");
+        assertThatThrownBy(() -> BenchCommand.parse(List.of("--deals"), root)).hasMessage("--deals needs a value");
         assertThatThrownBy(() -> BenchCommand.parse(List.of("--fast", "1"), root)).hasMessage("unknown option --fast");
         assertThatThrownBy(() -> BenchCommand.parse(List.of("--deals", "0"), root))
                 .hasMessage("--deals '0' is invalid; use a whole number from 1");
