@@ -2,6 +2,7 @@ package dev.handoff.lambda;
 
 import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.xero.XeroCallLimits;
+import dev.handoff.accounting.xero.XeroLimitTimeScale;
 import dev.handoff.accounting.xero.XeroClient;
 import dev.handoff.accounting.xero.auth.XeroAccessTokenSource;
 import dev.handoff.accounting.xero.auth.XeroAccessTokens;
@@ -237,7 +238,8 @@ public final class HandoffComponents {
                     Metrics.toStandardOutput(functionName), clock);
             var limits = new XeroCallLimits(new RequestBudget(aws().dynamoDb(), config.ledgerTable()),
                     new ConcurrencyLease(aws().dynamoDb(), config.ledgerTable()),
-                    new ScopePause(aws().dynamoDb(), config.ledgerTable()), Metrics.toStandardOutput(functionName), clock);
+                    new ScopePause(aws().dynamoDb(), config.ledgerTable()), Metrics.toStandardOutput(functionName), clock,
+                    XeroLimitTimeScale.from(config));
             var builder = XeroClient.builder(config.xeroTenantId(), tokens)
                     .baseUrl(config.xeroApiBaseUrl())
                     .standardRate(config.standardVatRate())

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps Handoff's calls to Xero under Xero's published limits, counted across every function instance in
  * the ledger. Xero allows per tenant 60 calls a minute, 5,000 a day and 5 at once, and 10,000 a minute for the
- * whole app. Handoff budgets 55 a minute and 4 at once per tenant to keep some headroom.
+ * whole app. Handoff budgets 55 in any rolling minute (50 a minute when busy) and 4 at once per tenant to keep
+ * some headroom. The minute budget is rolling because Xero counts any 60 seconds, and a fixed minute window would
+ * admit up to twice the budget across its boundary.
  * A spent budget, a full set of concurrency slots or a pause after Xero's own 429 throws
  * {@link dev.handoff.error.ThrottledException}, so the work waits instead of drawing a 429.
  *
@@ -31,16 +33,15 @@ public class XeroCallLimits {
 
     public static final int TENANT_CALLS_PER_DAY = 5_000;
     public static final int APP_CALLS_PER_MINUTE = 10_000;
-    /**
-     * Calls per tenant and minute that Handoff allows itself, below Xero's 60: a fixed window admits a burst
-     * across its boundary, and the headroom makes Xero's own 429 rarer.
-     */
+    /** Calls per tenant in any rolling minute that Handoff allows itself, below Xero's 60 so Xero's own 429 stays rare. */
     public static final int TENANT_MINUTE_BUDGET = 55;
     /** Calls per tenant at once that Handoff allows itself, one below Xero's 5, for the same reason. */
     public static final int TENANT_CONCURRENCY_BUDGET = 4;
     /** Longer than a call's request timeout, so a slot outlives the call that uses it. */
     static final Duration SLOT_LEASE = Duration.ofSeconds(30);
     private static final String APP_SCOPE = "xero:app";
+    /** The shortest scaled window, so that each of a rolling budget's ten slices lasts at least a millisecond. */
+    private static final long ROLLING_MINIMUM_MILLIS = 10;
 
     /** Metric raised when Xero reports a spent day or app limit, which lasts long enough for ops to look. */
     public static final String LIMIT_PAUSE_METRIC = "xero.rate_limit.paused";
@@ -52,8 +53,26 @@ public class XeroCallLimits {
     private final ScopePause pause;
     private final Metrics metrics;
     private final Clock clock;
+    private final Duration minuteWindow;
+    private final Duration dayWindow;
 
     public XeroCallLimits(RequestBudget budget, ConcurrencyLease lease, ScopePause pause, Metrics metrics, Clock clock) {
+        this(budget, lease, pause, metrics, clock, 1);
+    }
+
+    /**
+     * Creates limits whose minute and day windows pass {@code timeScale} times faster than real time, to match a
+     * Xero simulator that shortens its windows the same way; 1 is Xero's real limits.
+     *
+     * @throws IllegalArgumentException if {@code timeScale} is not a positive number
+     */
+    public XeroCallLimits(RequestBudget budget, ConcurrencyLease lease, ScopePause pause, Metrics metrics, Clock clock,
+            double timeScale) {
+        if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+            throw new IllegalArgumentException("Invalid Xero limit time scale " + timeScale + ": expected a positive number such as 1");
+        }
+        this.minuteWindow = Duration.ofMillis(Math.max(ROLLING_MINIMUM_MILLIS, Math.round(60_000 / timeScale)));
+        this.dayWindow = Duration.ofMillis(Math.max(ROLLING_MINIMUM_MILLIS, Math.round(86_400_000 / timeScale)));
         this.budget = Objects.requireNonNull(budget, "budget");
         this.lease = Objects.requireNonNull(lease, "lease");
         this.pause = Objects.requireNonNull(pause, "pause");
@@ -71,9 +90,9 @@ public class XeroCallLimits {
         Instant now = Instant.now(clock);
         pause.check(APP_SCOPE, now);
         pause.check(tenantScope(tenantId), now);
-        budget.spend("xero:app:minute", APP_CALLS_PER_MINUTE, Duration.ofMinutes(1), now);
-        budget.spend("xero:tenant:" + tenantId + ":minute", TENANT_MINUTE_BUDGET, Duration.ofMinutes(1), now);
-        budget.spend("xero:tenant:" + tenantId + ":day", TENANT_CALLS_PER_DAY, Duration.ofDays(1), now);
+        budget.spendRolling("xero:app:minute", APP_CALLS_PER_MINUTE, minuteWindow, now);
+        budget.spendRolling("xero:tenant:" + tenantId + ":minute", TENANT_MINUTE_BUDGET, minuteWindow, now);
+        budget.spend("xero:tenant:" + tenantId + ":day", TENANT_CALLS_PER_DAY, dayWindow, now);
         return lease.acquire(tenantScope(tenantId), TENANT_CONCURRENCY_BUDGET, SLOT_LEASE, now);
     }
 
