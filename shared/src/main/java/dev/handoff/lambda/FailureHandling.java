@@ -35,9 +35,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * The failure policy of every SQS consumer, applied by {@link SqsBatch} to each record that failed.
  *
  * <ul>
- *   <li>Throttled: sent again after the requested delay with the same attempt number, so throttling never
+ *   <li>Throttled: sent again after the requested delay plus jitter with the same attempt number, so throttling never
  *       reaches a dead-letter queue.</li>
- *   <li>Retryable: sent again with a growing delay and the next attempt number, until
+ *   <li>Retryable: sent again with a growing delay plus jitter and the next attempt number, until
  *       {@link RetryPolicy#maxAttempts()}. Then the reason goes to the ledger and the record is reported as
  *       failed, so the queue's redrive policy moves it to the dead-letter queue.</li>
  *   <li>Data: never retried. The handoff becomes FAILED with the fields and the fix, the reason goes to the
@@ -138,9 +138,10 @@ public class FailureHandling {
 
         if (failure instanceof ThrottledException throttled) {
             count("ThrottledDelays");
+            Duration delay = RetryPolicy.withJitter(throttled.delay());
             LOG.info("Message {} throttled; sending it again in {} s without counting an attempt",
-                    record.getMessageId(), throttled.delay().toSeconds());
-            return !sendAgain(record, attempt, RetryPolicy.cap(throttled.delay()));
+                    record.getMessageId(), delay.toSeconds());
+            return !sendAgain(record, attempt, delay);
         }
 
         FailureClass failureClass = FailureClassifier.classify(failure);
@@ -197,7 +198,7 @@ public class FailureHandling {
                 && retryable.retryAfter().get().compareTo(delay) > 0) {
             delay = retryable.retryAfter().get();
         }
-        return RetryPolicy.cap(delay);
+        return RetryPolicy.withJitter(delay);
     }
 
     /** Returns the record's attempt number: 1 unless an earlier failure sent it again. */

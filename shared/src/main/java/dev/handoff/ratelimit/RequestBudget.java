@@ -8,6 +8,7 @@ import java.util.Objects;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -15,13 +16,16 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * time window, raised with a conditional update so concurrent instances never spend more than the limit
  * together. Scopes name what the remote API limits, for example {@code xero:tenant:<id>:minute}.
  *
- * <p>Fixed windows allow up to twice the limit across a window boundary; callers that must stay strictly
- * under a remote limit pass a slightly lower limit or a shorter window. Counters expire through the table's
- * TTL attribute a day after their window ends.
+ * <p>Fixed windows allow up to twice the limit across a window boundary. Callers that must stay under a
+ * limit counted over a rolling window, such as Xero's 60 calls in any minute, use {@link #spendRolling}.
+ * Counters expire through the table's TTL attribute a day after their window ends.
  */
 public class RequestBudget {
 
     private static final Duration KEEP_AFTER_WINDOW = Duration.ofDays(1);
+
+    /** Fixed windows that a rolling budget's window is split into. */
+    static final int ROLLING_SLICES = 10;
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -29,6 +33,61 @@ public class RequestBudget {
     public RequestBudget(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
+    }
+
+    /**
+     * Spends one request so that no span of length {@code window}, wherever it starts, contains more than
+     * {@code limit} requests. The window is split into ten slices, and the current slice may take what the ten
+     * before it left of the limit, because any such span overlaps at most those eleven. A full burst therefore
+     * waits a slice longer than the window, so the steady rate is ten elevenths of the limit, for example 50 a
+     * minute for a limit of 55.
+     *
+     * <p>NOTE: the earlier slices are read before the current one is updated, so an instance whose clock lags
+     * behind a slice boundary can still add to a slice that others already counted as closed.
+     *
+     * @throws ThrottledException when the span is full; its delay runs to the current slice's end
+     */
+    public void spendRolling(String scope, int limit, Duration window, Instant now) {
+        if (limit < 1 || window.toMillis() < ROLLING_SLICES) {
+            throw new IllegalArgumentException("a rolling budget needs a positive limit and a window of at least "
+                    + ROLLING_SLICES + " ms");
+        }
+        long sliceMillis = window.toMillis() / ROLLING_SLICES;
+        long sliceStart = Math.floorDiv(now.toEpochMilli(), sliceMillis) * sliceMillis;
+        String slicedScope = scope + ":rolling";
+        int earlier = usedBetween(slicedScope, sliceStart - ROLLING_SLICES * sliceMillis, sliceStart - 1);
+        if (earlier >= limit) {
+            Instant sliceEnd = Instant.ofEpochMilli(sliceStart + sliceMillis);
+            throw new ThrottledException("request budget " + scope + " is spent until " + sliceEnd,
+                    Duration.between(now, sliceEnd));
+        }
+        spend(slicedScope, limit - earlier, Duration.ofMillis(sliceMillis), now);
+    }
+
+    /** Returns the requests counted in {@code scope}'s windows that start from {@code first} to {@code last} ms. */
+    private int usedBetween(String scope, long first, long last) {
+        int used = 0;
+        for (Map<String, AttributeValue> item : dynamoDb.queryPaginator(QueryRequest.builder()
+                .tableName(tableName)
+                .consistentRead(true)
+                .keyConditionExpression("pk = :pk AND sk BETWEEN :first AND :last")
+                .expressionAttributeValues(Map.of(
+                        ":pk", AttributeValue.fromS("BUDGET#" + scope),
+                        ":first", AttributeValue.fromS(windowKey(first)),
+                        ":last", AttributeValue.fromS(windowKey(last))))
+                .build()).items()) {
+            AttributeValue count = item.get("used");
+            used += count == null ? 0 : Integer.parseInt(count.n());
+        }
+        return used;
+    }
+
+    /**
+     * Returns a window's sort key. Keys sort in time order because every start from 2001 to 2286 has 13 digits
+     * in epoch milliseconds.
+     */
+    private static String windowKey(long windowStart) {
+        return "WINDOW#" + windowStart;
     }
 
     /**
@@ -48,7 +107,7 @@ public class RequestBudget {
                     .tableName(tableName)
                     .key(Map.of(
                             "pk", AttributeValue.fromS("BUDGET#" + scope),
-                            "sk", AttributeValue.fromS("WINDOW#" + windowStart)))
+                            "sk", AttributeValue.fromS(windowKey(windowStart))))
                     .updateExpression("ADD #used :one SET #expiresAt = :expiresAt")
                     .conditionExpression("attribute_not_exists(#used) OR #used < :limit")
                     .expressionAttributeNames(Map.of("#used", "used", "#expiresAt", "expiresAt"))

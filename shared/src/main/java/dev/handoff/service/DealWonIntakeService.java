@@ -41,6 +41,9 @@ public final class DealWonIntakeService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DealWonIntakeService.class);
 
+    /** Metric counting deliveries of an event whose message was already enqueued, which HubSpot sent again. */
+    public static final String DUPLICATE_DELIVERY_METRIC = "hubspot.webhook.duplicate_delivery";
+
     /** How long delivery records are kept for recognising repeats; HubSpot retries for about a day. */
     static final Duration DELIVERY_TTL = Duration.ofDays(7);
 
@@ -141,6 +144,7 @@ public final class DealWonIntakeService {
             DeliveryOutcome outcome = ledger.recordDelivery("hubspot", event.deliveryKey(), key, now, DELIVERY_TTL);
             if (outcome == DeliveryOutcome.DUPLICATE_ENQUEUED) {
                 batch.duplicates++;
+                metrics.increment(DUPLICATE_DELIVERY_METRIC);
                 LOG.info("duplicate_delivery {} for handoff {}", event.deliveryKey(), key);
                 continue;
             }
@@ -169,6 +173,7 @@ public final class DealWonIntakeService {
                 String deliveryKey = affected.deliveryKey(event);
                 if (ledger.recordDelivery("hubspot", deliveryKey, key, now, DELIVERY_TTL) == DeliveryOutcome.DUPLICATE_ENQUEUED) {
                     batch.duplicates++;
+                    metrics.increment(DUPLICATE_DELIVERY_METRIC);
                     LOG.info("duplicate_delivery {} for handoff {}", deliveryKey, key);
                     continue;
                 }

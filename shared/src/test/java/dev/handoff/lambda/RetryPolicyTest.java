@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.handoff.config.HandoffConfig;
 import dev.handoff.error.ConfigurationException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
@@ -26,6 +29,39 @@ class RetryPolicyTest {
 
         assertThat(policy.delayAfter(10)).isEqualTo(Duration.ofSeconds(900));
         assertThat(policy.delayAfter(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(900));
+    }
+
+    @Test
+    void jitterKeepsRetryAfterAsMinimum() {
+        // Xero returned 429 Too Many Requests with Retry-After: 37 and X-Rate-Limit-Problem: minute.
+        Duration retryAfter = Duration.ofSeconds(37);
+
+        assertThat(RetryPolicy.withJitter(retryAfter, bound -> 0)).isEqualTo(Duration.ofSeconds(37));
+        assertThat(RetryPolicy.withJitter(retryAfter, bound -> bound - 1)).isEqualTo(Duration.ofSeconds(44));
+    }
+
+    @Test
+    void jitterSpreadsMessagesThatFailedTogether() {
+        Random seeded = new Random(20_260_131L);
+        Set<Duration> delays = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            delays.add(RetryPolicy.withJitter(Duration.ofSeconds(37), seeded::nextInt));
+        }
+
+        assertThat(delays).hasSizeGreaterThan(1)
+                .allSatisfy(delay -> assertThat(delay).isBetween(Duration.ofSeconds(37), Duration.ofSeconds(44)));
+    }
+
+    @Test
+    void jitterSpreadsShortDelaysByOneSecond() {
+        assertThat(RetryPolicy.withJitter(Duration.ofMillis(300), bound -> bound - 1)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(RetryPolicy.withJitter(Duration.ofMillis(300), bound -> 0)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void jitterKeepsZeroAndSqsMaximum() {
+        assertThat(RetryPolicy.withJitter(Duration.ZERO, bound -> bound - 1)).isZero();
+        assertThat(RetryPolicy.withJitter(Duration.ofSeconds(900), bound -> bound - 1)).isEqualTo(Duration.ofSeconds(900));
     }
 
     @Test

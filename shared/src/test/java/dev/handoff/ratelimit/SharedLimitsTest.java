@@ -126,24 +126,54 @@ class SharedLimitsTest {
     }
 
     @Test
-    void scaledXeroMinuteEndsSooner(DynamoDbClient dynamoDb, ProvisionedResources resources) {
+    void rollingBudgetStopsBurstAcrossMinute() {
+        Instant lastSecond = Instant.parse("2026-03-31T16:00:59Z");
+        for (int i = 0; i < 55; i++) {
+            firstInstance.spendRolling(scope, 55, Duration.ofMinutes(1), lastSecond);
+        }
+
+        // A fixed minute window would start afresh at 16:01:00 and admit 55 more within two seconds.
+        assertThatThrownBy(() -> secondInstance.spendRolling(scope, 55, Duration.ofMinutes(1), lastSecond.plusSeconds(2)))
+                .isInstanceOf(ThrottledException.class).hasMessageContaining(scope);
+    }
+
+    @Test
+    void rollingBudgetHoldsLimitInAnyMinute() {
+        List<Instant> admitted = new ArrayList<>();
+        for (int attempt = 0; attempt < 360; attempt++) {
+            Instant now = T0.plusMillis(500L * attempt);
+            try {
+                (attempt % 2 == 0 ? firstInstance : secondInstance).spendRolling(scope, 55, Duration.ofMinutes(1), now);
+                admitted.add(now);
+            } catch (ThrottledException spent) {
+                // A caller would wait; the next attempt comes half a second later.
+            }
+        }
+
+        int busiestMinute = 0;
+        for (Instant start : admitted) {
+            long inMinute = admitted.stream().filter(at -> !at.isBefore(start) && at.isBefore(start.plusSeconds(60))).count();
+            busiestMinute = Math.max(busiestMinute, (int) inMinute);
+        }
+        assertThat(busiestMinute).isEqualTo(55);
+        assertThat(admitted.size()).isGreaterThanOrEqualTo(3 * 50 - 5);
+    }
+
+    @Test
+    void xeroLimitsFollowTimeScale(DynamoDbClient dynamoDb, ProvisionedResources resources) {
         String table = resources.tableName("LedgerTable");
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         XeroCallLimits scaled = new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table),
-                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock, 10);
-        XeroCallLimits sixSecondsLater = new XeroCallLimits(new RequestBudget(dynamoDb, table),
-                new ConcurrencyLease(dynamoDb, table), new ScopePause(dynamoDb, table),
-                new Metrics("test", clock, line -> { }), Clock.fixed(T0.plusSeconds(6), ZoneOffset.UTC), 10);
+                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock, 60);
         String tenant = "0c6f0a3e-0000-4000-8000-scaled" + SCOPES.incrementAndGet();
 
         for (int i = 0; i < XeroCallLimits.TENANT_MINUTE_BUDGET; i++) {
             scaled.enter(tenant).close();
         }
 
-        assertThatThrownBy(() -> scaled.enter(tenant))
-                .isInstanceOfSatisfying(ThrottledException.class,
-                        e -> assertThat(e.delay()).isLessThanOrEqualTo(Duration.ofSeconds(6)));
-        sixSecondsLater.enter(tenant).close();
+        // At time scale 60 a Xero minute lasts one second, so the wait runs to the end of a 100 ms slice.
+        assertThatThrownBy(() -> scaled.enter(tenant)).isInstanceOfSatisfying(ThrottledException.class,
+                e -> assertThat(e.delay()).isLessThanOrEqualTo(Duration.ofMillis(100)));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.handoff.accounting.AccountingContact;
 import dev.handoff.accounting.AccountingInvoice;
 import dev.handoff.config.OnboardingRule;
 import dev.handoff.config.WonStages;
+import dev.handoff.crm.CrmDeal;
 import dev.handoff.crm.CrmProperties;
 import dev.handoff.crm.hubspot.HubSpotSignatureVerifier;
 import dev.handoff.domain.HandoffKey;
@@ -39,6 +40,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +63,8 @@ class HandoffFlowTest {
 
     private static final String SECRET = "test-only-hubspot-client-secret-0000";
     private static final String PUBLIC_URL = "https://hooks.example.test/hubspot/webhook";
+    /** The X-HubSpot-Request-Timestamp of HubSpot's delivery of event 3000000001. */
+    private static final String CASE_TIMESTAMP = "1760000000000";
     private static final AtomicLong DEALS = new AtomicLong(48_000_100_000L);
 
     private final SqsClient sqs;
@@ -142,6 +148,54 @@ class HandoffFlowTest {
         runInvoiceCreation();
 
         assertThat(accounting.invoices).hasSize(1);
+    }
+
+    /**
+     * HubSpot's won event 3000000001 for deal 48000000001, signed at 1760000000000 ms and received at
+     * 1760000060000 ms, with attempt 0 and then attempt 1. The retry arrives while the downstream work of the
+     * first delivery is still busy, because HubSpot re-sends a delivery whose response came too late.
+     */
+    @Test
+    void retryDuringSlowWorkYieldsOneInvoice() throws Exception {
+        String caseDealId = "48000000001";
+        crm.put(Fixtures.wonDeal(caseDealId, Fixtures.company("7000000001")));
+        Clock received = Clock.fixed(Instant.ofEpochMilli(1_760_000_060_000L), ZoneOffset.UTC);
+        DealWonIntakeService intake = intake(received);
+
+        WebhookResponse first = intake.handle(caseDelivery(0, "oOcv4q7uNZiu4/wEVXhK5N4WV0xpbURxG1Zte2UGLgk="));
+        assertThat(first.statusCode()).isEqualTo(200);
+        List<DealWonMessage> enqueued = drainByBody("DealWonQueue", DealWonMessage.class, caseDealId);
+        assertThat(enqueued).hasSize(1);
+        assertThat(enqueued.get(0).eventKey()).isEqualTo("9999999:3000000001");
+
+        // The downstream work starts and stays busy reading the deal, as a slow handler would for 6 s.
+        HeldCrm heldCrm = new HeldCrm(crm);
+        CompletableFuture<CustomerUpsertService.Outcome> downstream =
+                CompletableFuture.supplyAsync(() -> customerUpsert(accounting, heldCrm).process(enqueued.get(0)));
+        assertThat(heldCrm.readStarted.await(HeldCrm.HOLD_LIMIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        byte[] retryBody = caseBody(1);
+        String retrySignature = HubSpotSignatureVerifier.signV3(SECRET, "POST", PUBLIC_URL, retryBody, CASE_TIMESTAMP);
+        WebhookResponse second = intake.handle(caseRequest(retryBody, retrySignature));
+
+        assertThat(downstream).isNotDone();
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("Accepted 0 deal(s)");
+        assertThat(second.body()).contains("1 repeat(s)");
+        assertThat(metrics.total(DealWonIntakeService.DUPLICATE_DELIVERY_METRIC)).isEqualTo(1);
+        assertThat(drainByBody("DealWonQueue", DealWonMessage.class, caseDealId)).isEmpty();
+        assertThat(accounting.contactsCreated).isZero();
+
+        heldCrm.release.countDown();
+        downstream.get(HeldCrm.HOLD_LIMIT_SECONDS, TimeUnit.SECONDS);
+        for (InvoiceRequestMessage request : drainByBody("InvoiceRequestQueue", InvoiceRequestMessage.class, caseDealId)) {
+            invoiceCreation().process(request);
+        }
+
+        assertThat(accounting.invoices).hasSize(1);
+        assertThat(accounting.idempotencyKeys).containsExactly("hs-9999999-deal-48000000001-inv-v1");
+        assertThat(ledger.find(HandoffKey.hubspot(Fixtures.PORTAL_ID, caseDealId)).orElseThrow().state())
+                .isEqualTo(HandoffState.INVOICED);
     }
 
     @Test
@@ -473,9 +527,13 @@ class HandoffFlowTest {
     }
 
     private DealWonIntakeService intake(int unused) {
-        return new DealWonIntakeService(new HubSpotSignatureVerifier(SECRET, clock), ledger, new QueuePublisher(sqs),
+        return intake(clock);
+    }
+
+    private DealWonIntakeService intake(Clock receivedAt) {
+        return new DealWonIntakeService(new HubSpotSignatureVerifier(SECRET, receivedAt), ledger, new QueuePublisher(sqs),
                 WonStages.parse("default:closedwon"), Fixtures.TENANT_ID, Fixtures.PORTAL_ID, resources.queueUrl("DealWonQueue"),
-                metrics, clock);
+                metrics, receivedAt);
     }
 
     private CustomerUpsertService customerUpsert() {
@@ -568,5 +626,50 @@ class HandoffFlowTest {
         String signature = HubSpotSignatureVerifier.signV3(SECRET, "POST", PUBLIC_URL, bytes, timestamp);
         return new WebhookRequest("POST", PUBLIC_URL,
                 Map.of("X-HubSpot-Signature-v3", signature, "X-HubSpot-Request-Timestamp", timestamp), bytes);
+    }
+
+    /** Returns HubSpot's won event 3000000001 for deal 48000000001 with {@code attemptNumber}, byte for byte. */
+    private static byte[] caseBody(int attemptNumber) {
+        return ("[{\"eventId\":3000000001,\"subscriptionId\":123456,\"portalId\":9999999,\"appId\":111111,"
+                + "\"occurredAt\":1759999999000,\"subscriptionType\":\"deal.propertyChange\",\"attemptNumber\":" + attemptNumber
+                + ",\"objectId\":48000000001,\"propertyName\":\"dealstage\",\"propertyValue\":\"closedwon\","
+                + "\"changeSource\":\"CRM_UI\",\"sourceId\":\"userId:1234\"}]").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static WebhookRequest caseDelivery(int attemptNumber, String signature) {
+        return caseRequest(caseBody(attemptNumber), signature);
+    }
+
+    private static WebhookRequest caseRequest(byte[] body, String signature) {
+        return new WebhookRequest("POST", PUBLIC_URL,
+                Map.of("X-HubSpot-Signature-v3", signature, "X-HubSpot-Request-Timestamp", CASE_TIMESTAMP), body);
+    }
+
+    /** A CRM whose deal reads wait until the test releases them, standing in for slow downstream work. */
+    private static final class HeldCrm extends FakeCrm {
+
+        static final long HOLD_LIMIT_SECONDS = 60;
+
+        private final FakeCrm deals;
+        private final CountDownLatch readStarted = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        HeldCrm(FakeCrm deals) {
+            this.deals = deals;
+        }
+
+        @Override
+        public CrmDeal readDeal(String dealId) {
+            readStarted.countDown();
+            try {
+                if (!release.await(HOLD_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("The test never released the held read of deal " + dealId);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while holding the read of deal " + dealId, e);
+            }
+            return deals.readDeal(dealId);
+        }
     }
 }

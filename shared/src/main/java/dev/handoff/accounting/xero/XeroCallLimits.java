@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps Handoff's calls to Xero under Xero's published limits, counted across every function instance in
  * the ledger. Xero allows per tenant 60 calls a minute, 5,000 a day and 5 at once, and 10,000 a minute for the
- * whole app. Handoff budgets 55 a minute and 4 at once per tenant to keep some headroom.
+ * whole app. Handoff budgets 55 in any rolling minute (50 a minute when busy) and 4 at once per tenant to keep
+ * some headroom. The minute budget is rolling because Xero counts any 60 seconds, and a fixed minute window would
+ * admit up to twice the budget across its boundary.
  * A spent budget, a full set of concurrency slots or a pause after Xero's own 429 throws
  * {@link dev.handoff.error.ThrottledException}, so the work waits instead of drawing a 429.
  *
@@ -31,16 +33,15 @@ public class XeroCallLimits {
 
     public static final int TENANT_CALLS_PER_DAY = 5_000;
     public static final int APP_CALLS_PER_MINUTE = 10_000;
-    /**
-     * Calls per tenant and minute that Handoff allows itself, below Xero's 60: a fixed window admits a burst
-     * across its boundary, and the headroom makes Xero's own 429 rarer.
-     */
+    /** Calls per tenant in any rolling minute that Handoff allows itself, below Xero's 60 so Xero's own 429 stays rare. */
     public static final int TENANT_MINUTE_BUDGET = 55;
     /** Calls per tenant at once that Handoff allows itself, one below Xero's 5, for the same reason. */
     public static final int TENANT_CONCURRENCY_BUDGET = 4;
     /** Longer than a call's request timeout, so a slot outlives the call that uses it. */
     static final Duration SLOT_LEASE = Duration.ofSeconds(30);
     private static final String APP_SCOPE = "xero:app";
+    /** The shortest scaled window, so that each of a rolling budget's ten slices lasts at least a millisecond. */
+    private static final long ROLLING_MINIMUM_MILLIS = 10;
 
     /** Metric raised when Xero reports a spent day or app limit, which lasts long enough for ops to look. */
     public static final String LIMIT_PAUSE_METRIC = "xero.rate_limit.paused";
@@ -82,7 +83,7 @@ public class XeroCallLimits {
     }
 
     private static Duration scaled(Duration window, double timeScale) {
-        return Duration.ofMillis(Math.max(1, Math.round(window.toMillis() / timeScale)));
+        return Duration.ofMillis(Math.max(ROLLING_MINIMUM_MILLIS, Math.round(window.toMillis() / timeScale)));
     }
 
     /**
@@ -95,8 +96,8 @@ public class XeroCallLimits {
         Instant now = Instant.now(clock);
         pause.check(APP_SCOPE, now);
         pause.check(tenantScope(tenantId), now);
-        budget.spend("xero:app:minute", APP_CALLS_PER_MINUTE, minuteWindow, now);
-        budget.spend("xero:tenant:" + tenantId + ":minute", TENANT_MINUTE_BUDGET, minuteWindow, now);
+        budget.spendRolling("xero:app:minute", APP_CALLS_PER_MINUTE, minuteWindow, now);
+        budget.spendRolling("xero:tenant:" + tenantId + ":minute", TENANT_MINUTE_BUDGET, minuteWindow, now);
         budget.spend("xero:tenant:" + tenantId + ":day", TENANT_CALLS_PER_DAY, dayWindow, now);
         return lease.acquire(tenantScope(tenantId), TENANT_CONCURRENCY_BUDGET, SLOT_LEASE, now);
     }
