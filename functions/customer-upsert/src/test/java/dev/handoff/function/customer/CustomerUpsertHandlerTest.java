@@ -21,6 +21,7 @@ import dev.handoff.service.CustomerUpsertService;
 import dev.handoff.service.DealChangeService;
 import dev.handoff.service.HandoffBlocker;
 import dev.handoff.testing.EngineTestData;
+import dev.handoff.testing.HandlerEngineFixture;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -46,26 +47,22 @@ class CustomerUpsertHandlerTest {
     private static final HandoffKey KEY = HandoffKey.parse("hubspot:9999999:48000000001");
     private static final String MALFORMED_MESSAGE_ID = "0b4d1f2a-0000-4000-8000-0000000000ff";
 
-    private final DynamoDbClient dynamoDb;
-    private final SqsClient sqs;
-    private final ProvisionedResources resources;
+    private final HandlerEngineFixture engines;
     private final Ledger ledger;
     private final FakeCrm crm = new FakeCrm();
     private final FakeAccounting accounting = new FakeAccounting();
     private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T06:00:00Z"), ZoneOffset.UTC);
 
     CustomerUpsertHandlerTest(DynamoDbClient dynamoDb, SqsClient sqs, ProvisionedResources resources) {
-        this.dynamoDb = dynamoDb;
-        this.sqs = sqs;
-        this.resources = resources;
-        this.ledger = new Ledger(dynamoDb, resources.tableName("LedgerTable"));
+        this.engines = new HandlerEngineFixture(dynamoDb, sqs, resources);
+        this.ledger = engines.ledger();
     }
 
     // Tests in this class share one table and queue, and all of them use the sample's handoff.
     @BeforeEach
     void emptyLedgerAndQueue() {
-        EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
-        sqs.purgeQueue(request -> request.queueUrl(resources.queueUrl("InvoiceRequestQueue")));
+        engines.emptyLedger();
+        engines.purgeQueue("InvoiceRequestQueue");
         crm.put(Fixtures.wonDeal(DEAL_ID, Fixtures.company()));
     }
 
@@ -78,7 +75,7 @@ class CustomerUpsertHandlerTest {
         assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.CUSTOMER_READY);
         assertThat(accounting.contacts).hasSize(1);
         assertThat(accounting.contacts.get(0).contactNumber()).isEqualTo("7001");
-        List<Message> requests = receiveAll("InvoiceRequestQueue");
+        List<Message> requests = engines.receiveAll("InvoiceRequestQueue");
         assertThat(requests).hasSize(1);
         assertThat(requests.get(0).body()).isEqualTo("{\"handoffKey\":\"hubspot:9999999:48000000001\"}");
     }
@@ -96,7 +93,7 @@ class CustomerUpsertHandlerTest {
                 .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(MALFORMED_MESSAGE_ID);
         assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.CUSTOMER_READY);
-        assertThat(receiveAll("InvoiceRequestQueue")).hasSize(1);
+        assertThat(engines.receiveAll("InvoiceRequestQueue")).hasSize(1);
     }
 
     @Test
@@ -110,7 +107,7 @@ class CustomerUpsertHandlerTest {
         assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.BLOCKED);
         assertThat(ledger.find(KEY).orElseThrow().blockedFields()).containsExactly("deal");
         assertThat(accounting.contacts).isEmpty();
-        assertThat(receiveAll("InvoiceRequestQueue")).isEmpty();
+        assertThat(engines.receiveAll("InvoiceRequestQueue")).isEmpty();
     }
 
     @Test
@@ -132,8 +129,8 @@ class CustomerUpsertHandlerTest {
         CrmStatusWriter crmStatus = new CrmStatusWriter(crm, ledger, clock);
         HandoffBlocker blocker = new HandoffBlocker(ledger, crmStatus, clock);
         WonStages wonStages = WonStages.parse("default:closedwon");
-        CustomerUpsertService service = new CustomerUpsertService(ledger, crm, accounting, new QueuePublisher(sqs),
-                blocker, wonStages, TENANT_ID, resources.queueUrl("InvoiceRequestQueue"), clock);
+        CustomerUpsertService service = new CustomerUpsertService(ledger, crm, accounting, new QueuePublisher(engines.sqs()),
+                blocker, wonStages, TENANT_ID, engines.queueUrl("InvoiceRequestQueue"), clock);
         return new CustomerUpsertHandler(service, new DealChangeService(ledger, crm, blocker, wonStages, TENANT_ID, clock));
     }
 
@@ -144,10 +141,5 @@ class CustomerUpsertHandlerTest {
     /** Returns a batch of two records: a copy of the sample with {@code body} and its own message id, then the sample. */
     private static SQSEvent batchWithMalformedFirst(String body) {
         return EngineTestData.batchWithRecordFirst(CustomerUpsertHandlerTest::sampleEvent, MALFORMED_MESSAGE_ID, body);
-    }
-
-    /** Receives and deletes every message on a queue. */
-    private List<Message> receiveAll(String queue) {
-        return EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl(queue));
     }
 }

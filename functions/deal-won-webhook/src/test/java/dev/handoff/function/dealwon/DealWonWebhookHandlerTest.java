@@ -16,7 +16,7 @@ import dev.handoff.message.Json;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
 import dev.handoff.service.DealWonIntakeService;
-import dev.handoff.testing.EngineTestData;
+import dev.handoff.testing.HandlerEngineFixture;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -61,24 +61,20 @@ class DealWonWebhookHandlerTest {
     /** Five minutes and one millisecond after the sample's timestamp: just outside the window. */
     private static final long STALE_MILLIS = 1_760_000_300_001L;
 
-    private final DynamoDbClient dynamoDb;
-    private final SqsClient sqs;
-    private final ProvisionedResources resources;
+    private final HandlerEngineFixture engines;
     private final Ledger ledger;
     private final Metrics metrics = new Metrics("deal-won-webhook", Clock.systemUTC(), line -> { });
 
     DealWonWebhookHandlerTest(DynamoDbClient dynamoDb, SqsClient sqs, ProvisionedResources resources) {
-        this.dynamoDb = dynamoDb;
-        this.sqs = sqs;
-        this.resources = resources;
-        this.ledger = new Ledger(dynamoDb, resources.tableName("LedgerTable"));
+        this.engines = new HandlerEngineFixture(dynamoDb, sqs, resources);
+        this.ledger = engines.ledger();
     }
 
     // Tests in this class share one table and queue, and several send the same sample event id.
     @BeforeEach
     void emptyLedgerAndQueue() {
-        EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
-        sqs.purgeQueue(request -> request.queueUrl(resources.queueUrl("DealWonQueue")));
+        engines.emptyLedger();
+        engines.purgeQueue("DealWonQueue");
     }
 
     @Test
@@ -240,8 +236,8 @@ class DealWonWebhookHandlerTest {
     private DealWonWebhookHandler handler(long clockMillis) {
         Clock clock = Clock.fixed(Instant.ofEpochMilli(clockMillis), ZoneOffset.UTC);
         DealWonIntakeService service = new DealWonIntakeService(new HubSpotSignatureVerifier(SECRET, clock), ledger,
-                new QueuePublisher(sqs), WonStages.parse("default:closedwon"), TENANT_ID, PORTAL_ID,
-                resources.queueUrl("DealWonQueue"), metrics, clock);
+                new QueuePublisher(engines.sqs()), WonStages.parse("default:closedwon"), TENANT_ID, PORTAL_ID,
+                engines.queueUrl("DealWonQueue"), metrics, clock);
         return new DealWonWebhookHandler(service, Optional.of(URI.create(PUBLIC_URL)));
     }
 
@@ -264,14 +260,14 @@ class DealWonWebhookHandlerTest {
     }
 
     private Map<String, AttributeValue> deliveryRecord(String eventKey) {
-        return dynamoDb.getItem(request -> request.tableName(resources.tableName("LedgerTable")).consistentRead(true)
+        return engines.dynamoDb().getItem(request -> request.tableName(engines.tableName()).consistentRead(true)
                 .key(Map.of("pk", AttributeValue.fromS("DELIVERY#hubspot#" + eventKey), "sk", AttributeValue.fromS("DELIVERY"))))
                 .item();
     }
 
     /** Receives and deletes every message on the deal-won queue. */
     private List<Message> receiveAll() {
-        return EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl("DealWonQueue"));
+        return engines.receiveAll("DealWonQueue");
     }
 
     private static String message(APIGatewayV2HTTPResponse response) {

@@ -27,6 +27,7 @@ import dev.handoff.service.HandoffBlocker;
 import dev.handoff.service.InvoiceCreationService;
 import dev.handoff.service.InvoiceDrafter;
 import dev.handoff.testing.EngineTestData;
+import dev.handoff.testing.HandlerEngineFixture;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,25 +55,21 @@ class InvoiceCreationHandlerTest {
     private static final String CONTACT_ID = "5d1c2b3a-0000-4000-8000-0000000000c9";
     private static final String OTHER_MESSAGE_ID = "0b4d1f2a-0000-4000-8000-0000000000ff";
 
-    private final DynamoDbClient dynamoDb;
-    private final SqsClient sqs;
-    private final ProvisionedResources resources;
+    private final HandlerEngineFixture engines;
     private final Ledger ledger;
     private final FakeCrm crm = new FakeCrm();
     private final FakeAccounting accounting = new FakeAccounting();
     private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T06:00:00Z"), ZoneOffset.UTC);
 
     InvoiceCreationHandlerTest(DynamoDbClient dynamoDb, SqsClient sqs, ProvisionedResources resources) {
-        this.sqs = sqs;
-        this.dynamoDb = dynamoDb;
-        this.resources = resources;
-        this.ledger = new Ledger(dynamoDb, resources.tableName("LedgerTable"));
+        this.engines = new HandlerEngineFixture(dynamoDb, sqs, resources);
+        this.ledger = engines.ledger();
     }
 
     // Tests in this class share one table, and all of them use the sample's handoff.
     @BeforeEach
     void customerReadyHandoff() {
-        EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
+        engines.emptyLedger();
 
         crm.put(Fixtures.wonDeal(DEAL_ID, Fixtures.company()));
         Handoff received = ledger.openHandoff(KEY, TENANT_ID, "9999999:3000000001", clock.instant());
@@ -155,8 +152,8 @@ class InvoiceCreationHandlerTest {
         InvoiceDrafter drafter = new InvoiceDrafter(ZoneId.of("Africa/Johannesburg"), 30, PriceBasis.EXCLUSIVE, "AUTHORISED", "200",
                 TaxCategory.STANDARD);
         InvoiceCreationService service = new InvoiceCreationService(ledger, crm, accounting, drafter, crmStatus,
-                new HandoffBlocker(ledger, crmStatus, clock), new BigDecimal("15.00"), new QueuePublisher(sqs),
-                resources.queueUrl("PaymentEventQueue"), clock, WonStages.parse("default:closedwon"));
+                new HandoffBlocker(ledger, crmStatus, clock), new BigDecimal("15.00"), new QueuePublisher(engines.sqs()),
+                engines.queueUrl("PaymentEventQueue"), clock, WonStages.parse("default:closedwon"));
         return new InvoiceCreationHandler(service);
     }
 

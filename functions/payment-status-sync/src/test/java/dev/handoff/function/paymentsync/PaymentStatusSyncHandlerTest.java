@@ -24,6 +24,7 @@ import dev.handoff.message.QueuePublisher;
 import dev.handoff.service.CrmStatusWriter;
 import dev.handoff.service.PaymentStatusSyncService;
 import dev.handoff.testing.EngineTestData;
+import dev.handoff.testing.HandlerEngineFixture;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,26 +54,22 @@ class PaymentStatusSyncHandlerTest {
     private static final BigDecimal TOTAL = new BigDecimal("13225.00");
     private static final BigDecimal ZERO = new BigDecimal("0.00");
 
-    private final DynamoDbClient dynamoDb;
-    private final SqsClient sqs;
-    private final ProvisionedResources resources;
+    private final HandlerEngineFixture engines;
     private final Ledger ledger;
     private final FakeCrm crm = new FakeCrm();
     private final FakeAccounting accounting = new FakeAccounting();
     private final Clock clock = Clock.fixed(Instant.parse("2026-03-02T10:00:00Z"), ZoneOffset.UTC);
 
     PaymentStatusSyncHandlerTest(DynamoDbClient dynamoDb, SqsClient sqs, ProvisionedResources resources) {
-        this.dynamoDb = dynamoDb;
-        this.sqs = sqs;
-        this.resources = resources;
-        this.ledger = new Ledger(dynamoDb, resources.tableName("LedgerTable"));
+        this.engines = new HandlerEngineFixture(dynamoDb, sqs, resources);
+        this.ledger = engines.ledger();
     }
 
     // Tests in this class share one table and queue, and all of them use the sample's invoice.
     @BeforeEach
     void invoicedHandoffPaidInAccounting() {
-        EngineTestData.deleteAllItems(dynamoDb, resources.tableName("LedgerTable"));
-        sqs.purgeQueue(request -> request.queueUrl(resources.queueUrl("OnboardingQueue")));
+        engines.emptyLedger();
+        engines.purgeQueue("OnboardingQueue");
 
         Instant now = clock.instant();
         Handoff handoff = ledger.openHandoff(KEY, TENANT_ID, "9999999:3000000001", now);
@@ -101,7 +98,7 @@ class PaymentStatusSyncHandlerTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
         assertThat(crm.updates).anySatisfy(update -> assertThat(update.properties()).containsEntry(CrmProperties.INVOICE_STATUS, "PAID"));
-        List<Message> triggers = receiveAll("OnboardingQueue");
+        List<Message> triggers = engines.receiveAll("OnboardingQueue");
         assertThat(triggers).hasSize(1);
         assertThat(triggers.get(0).body()).contains("\"invoiceId\":\"" + INVOICE_ID + "\"");
     }
@@ -118,7 +115,7 @@ class PaymentStatusSyncHandlerTest {
                 .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
                 .containsExactly(OTHER_MESSAGE_ID);
         assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.ONBOARDING_SENT);
-        assertThat(receiveAll("OnboardingQueue")).hasSize(1);
+        assertThat(engines.receiveAll("OnboardingQueue")).hasSize(1);
     }
 
     @Test
@@ -133,7 +130,7 @@ class PaymentStatusSyncHandlerTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(crm.updates).isEmpty();
         assertThat(ledger.find(KEY).orElseThrow().state()).isEqualTo(HandoffState.INVOICED);
-        assertThat(receiveAll("OnboardingQueue")).isEmpty();
+        assertThat(engines.receiveAll("OnboardingQueue")).isEmpty();
     }
 
     @Test
@@ -143,7 +140,7 @@ class PaymentStatusSyncHandlerTest {
         SQSBatchResponse response = handler().handleRequest(sampleEvent(), null);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(receiveAll("OnboardingQueue")).hasSize(1);
+        assertThat(engines.receiveAll("OnboardingQueue")).hasSize(1);
     }
 
     @Test
@@ -163,7 +160,7 @@ class PaymentStatusSyncHandlerTest {
 
     private PaymentStatusSyncHandler handler() {
         PaymentStatusSyncService service = new PaymentStatusSyncService(ledger, accounting, new CrmStatusWriter(crm, ledger, clock),
-                new QueuePublisher(sqs), OnboardingRule.fullyPaid(), resources.queueUrl("OnboardingQueue"), clock);
+                new QueuePublisher(engines.sqs()), OnboardingRule.fullyPaid(), engines.queueUrl("OnboardingQueue"), clock);
         return new PaymentStatusSyncHandler(service);
     }
 
@@ -174,10 +171,5 @@ class PaymentStatusSyncHandlerTest {
     /** Returns a batch of two records: a copy of the sample with {@code body} and its own message id, then the sample. */
     private static SQSEvent batchWithOtherFirst(String body) {
         return EngineTestData.batchWithRecordFirst(PaymentStatusSyncHandlerTest::sampleEvent, OTHER_MESSAGE_ID, body);
-    }
-
-    /** Receives and deletes every message on a queue. */
-    private List<Message> receiveAll(String queue) {
-        return EngineTestData.receiveAndDeleteAll(sqs, resources.queueUrl(queue));
     }
 }
