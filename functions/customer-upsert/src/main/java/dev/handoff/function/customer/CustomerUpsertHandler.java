@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class CustomerUpsertHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    /** Outcome of one message; the names are those of the two services' outcomes. */
+    /** Outcome of one message, named as the outcome of the service that processed it. */
     enum Outcome { CUSTOMER_READY, BLOCKED, IN_REVIEW, ALREADY_DONE, HELD_FOR_REVIEW, REVIEW_RECORDED, NO_REVIEW_NEEDED }
 
     private final CustomerUpsertService service;
@@ -41,7 +41,7 @@ public final class CustomerUpsertHandler implements RequestHandler<SQSEvent, SQS
         this(components.customerUpsert(), components.dealChanges(), components.failureHandling());
     }
 
-    /** Builds the handler around its services; every failed record is reported as a batch item failure. */
+    /** Builds the handler around its services. Every failed record is reported as a batch item failure. */
     public CustomerUpsertHandler(CustomerUpsertService service, DealChangeService changes) {
         this(service, changes, FailureHandling.reportOnly());
     }

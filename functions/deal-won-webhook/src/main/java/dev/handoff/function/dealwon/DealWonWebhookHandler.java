@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Receives HubSpot webhooks on POST /webhooks/hubspot and enqueues won deals; see {@link DealWonIntakeService}.
+ * Receives HubSpot webhooks on POST /webhooks/hubspot and enqueues won deals (see {@link DealWonIntakeService}).
  */
 public final class DealWonWebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 

@@ -110,7 +110,7 @@ class DealWonWebhookHandlerTest {
 
     @Test
     void retriedDeliveryEnqueuesOnce() {
-        // HubSpot re-sends an event it thinks timed out: same eventId, next attemptNumber, a new signature.
+        // HubSpot retries a delivery that failed or timed out: same eventId, next attemptNumber, a new signature.
         DealWonWebhookHandler handler = handler(FRESH_MILLIS);
         APIGatewayV2HTTPEvent first = sampleEvent();
         APIGatewayV2HTTPEvent retry = withSignedBody(sampleEvent(), first.getBody().replace("\"attemptNumber\":0", "\"attemptNumber\":1"));

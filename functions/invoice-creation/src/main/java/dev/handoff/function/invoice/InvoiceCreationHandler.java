@@ -13,7 +13,8 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * Consumes invoice requests and raises each invoice once; see {@link InvoiceCreationService}. Failed records get the failure policy of {@link FailureHandling}.
+ * Consumes invoice requests and raises each invoice once (see {@link InvoiceCreationService}). Failed records get
+ * the failure policy of {@link FailureHandling}.
  */
 public final class InvoiceCreationHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -34,7 +35,7 @@ public final class InvoiceCreationHandler implements RequestHandler<SQSEvent, SQ
         this(components.invoiceCreation(), components.failureHandling());
     }
 
-    /** Builds the handler around a service; every failed record is reported as a batch item failure. */
+    /** Builds the handler around a service. Every failed record is reported as a batch item failure. */
     public InvoiceCreationHandler(InvoiceCreationService service) {
         this(service, FailureHandling.reportOnly());
     }

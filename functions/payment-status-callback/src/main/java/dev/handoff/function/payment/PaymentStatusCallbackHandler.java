@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Receives Xero webhooks on POST /webhooks/xero and enqueues invoice events; see {@link PaymentCallbackService}.
+ * Receives Xero webhooks on POST /webhooks/xero and enqueues invoice events (see {@link PaymentCallbackService}).
  */
 public final class PaymentStatusCallbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 

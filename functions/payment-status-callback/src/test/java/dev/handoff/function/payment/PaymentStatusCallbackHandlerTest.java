@@ -115,8 +115,8 @@ class PaymentStatusCallbackHandlerTest {
     @ParameterizedTest(name = "signature followed by {0}")
     @ValueSource(strings = {"LF", "CRLF"})
     void lineWrappedSignatureIsRejectedWith401(String lineBreak) {
-        // Xero never sends a line break in the header. The verifier decodes the header with the strict Base64
-        // decoder and compares decoded bytes, so a trailing line break makes the header invalid, like any bad signature.
+        // Xero sends the plain Base64 of the HMAC, without a line break. The verifier decodes the header strictly
+        // and compares decoded bytes, so a trailing line break makes the header invalid, like any bad signature.
         APIGatewayV2HTTPEvent event = event("xero-intent-to-receive.json");
         event.getHeaders().put(SIGNATURE_HEADER, INTENT_SIGNATURE + (lineBreak.equals("LF") ? "\n" : "\r\n"));
 

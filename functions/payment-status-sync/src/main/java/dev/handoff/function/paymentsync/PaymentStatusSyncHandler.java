@@ -13,7 +13,8 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * Consumes Xero invoice events, syncs payment status and sends the onboarding trigger; see {@link PaymentStatusSyncService}. Failed records get the failure policy of {@link FailureHandling}.
+ * Consumes Xero invoice events, syncs payment status and sends the onboarding trigger; see
+ * {@link PaymentStatusSyncService}. Failed records get the failure policy of {@link FailureHandling}.
  */
 public final class PaymentStatusSyncHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -34,7 +35,7 @@ public final class PaymentStatusSyncHandler implements RequestHandler<SQSEvent, 
         this(components.paymentStatusSync(), components.failureHandling());
     }
 
-    /** Builds the handler around a service; every failed record is reported as a batch item failure. */
+    /** Builds the handler around a service. Every failed record is reported as a batch item failure. */
     public PaymentStatusSyncHandler(PaymentStatusSyncService service) {
         this(service, FailureHandling.reportOnly());
     }

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Serves the ops routes under /ops/reviews, which API Gateway authorises with IAM; see {@link ReviewOpsService}.
+ * Serves the ops routes under /ops/reviews, which API Gateway authorises with IAM (see {@link ReviewOpsService}).
  * The caller's IAM user ARN from the request context is recorded as the reviewer.
  */
 public final class ReviewOpsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

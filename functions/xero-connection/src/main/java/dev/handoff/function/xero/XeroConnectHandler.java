@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code GET /connect/xero} and {@code GET /connect/xero/callback}; see {@link XeroConnectService}. The
+ * Serves {@code GET /connect/xero} and {@code GET /connect/xero/callback} (see {@link XeroConnectService}). The
  * callback URL is {@code XERO_REDIRECT_URI} when set, because it must equal a redirect URI registered in the
  * Xero app; otherwise it is built from the request's domain. The service is built on the first request, so an
  * instance without Xero client credentials still starts and reports the missing setting then.

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the daily Xero token keep-alive on an EventBridge schedule; see {@link XeroKeepAliveService}. */
+/** Runs the daily Xero token keep-alive on an EventBridge schedule (see {@link XeroKeepAliveService}). */
 public final class XeroTokenKeepAliveHandler implements RequestHandler<ScheduledEvent, String> {
 
     private static final Logger LOG = LoggerFactory.getLogger(XeroTokenKeepAliveHandler.class);
