@@ -13,11 +13,15 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Receives Xero webhooks on POST /webhooks/xero and enqueues invoice events (see {@link PaymentCallbackService}).
  */
 public final class PaymentStatusCallbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentStatusCallbackHandler.class);
 
     private final PaymentCallbackService service;
     private final Optional<URI> publicUrl;
@@ -47,6 +51,8 @@ public final class PaymentStatusCallbackHandler implements RequestHandler<APIGat
         try {
             request = HttpEvents.toWebhookRequest(event, publicUrl);
         } catch (IllegalArgumentException e) {
+            LOG.warn("Xero webhook rejected: body is marked base64 but is not valid base64 (API Gateway request {})",
+                    event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
             return HttpEvents.toResponse(WebhookResponse.message(400, "Request body is marked base64 but is not valid base64"));
         }
         return HttpEvents.toResponse(service.handle(request));

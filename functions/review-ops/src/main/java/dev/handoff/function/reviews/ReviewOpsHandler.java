@@ -13,12 +13,16 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves the ops routes under /ops/reviews, which API Gateway authorises with IAM (see {@link ReviewOpsService}).
  * The caller's IAM user ARN from the request context is recorded as the reviewer.
  */
 public final class ReviewOpsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewOpsHandler.class);
 
     private final ReviewOpsService service;
 
@@ -45,6 +49,8 @@ public final class ReviewOpsHandler implements RequestHandler<APIGatewayV2HTTPEv
             try {
                 body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
+                LOG.warn("Ops request rejected: body is marked base64 but is not valid base64 (API Gateway request {})",
+                        requestContext == null ? null : requestContext.getRequestId());
                 return HttpEvents.toResponse(dev.handoff.service.WebhookResponse.message(400,
                         "Request body is marked base64 but is not valid base64"));
             }
