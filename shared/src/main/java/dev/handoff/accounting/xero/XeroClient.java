@@ -538,18 +538,18 @@ public final class XeroClient implements AccountingClient {
     }
 
     private HttpRequest post(String pathAndQuery, String body, String idempotencyKey) {
-        return request(pathAndQuery)
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build();
+        return withBody("POST", pathAndQuery, body, idempotencyKey);
     }
 
     private HttpRequest put(String pathAndQuery, String body, String idempotencyKey) {
+        return withBody("PUT", pathAndQuery, body, idempotencyKey);
+    }
+
+    private HttpRequest withBody(String method, String pathAndQuery, String body, String idempotencyKey) {
         return request(pathAndQuery)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
-                .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
     }
 
