@@ -43,8 +43,6 @@ public class XeroCallLimits {
      */
     static final Duration SLOT_LEASE = Duration.ofSeconds(30);
     private static final String APP_SCOPE = "xero:app";
-    /** The shortest scaled window, so that each of a rolling budget's ten slices lasts at least a millisecond. */
-    private static final long ROLLING_MINIMUM_MILLIS = 10;
 
     /** Metric raised when Xero reports a spent day or app limit, which lasts long enough for ops to look. */
     public static final String LIMIT_PAUSE_METRIC = "xero.rate_limit.paused";
@@ -86,7 +84,8 @@ public class XeroCallLimits {
     }
 
     private static Duration scaled(Duration window, double timeScale) {
-        return Duration.ofMillis(Math.max(ROLLING_MINIMUM_MILLIS, Math.round(window.toMillis() / timeScale)));
+        long scaledMillis = Math.round(window.toMillis() / timeScale);
+        return Duration.ofMillis(Math.max(RequestBudget.MIN_ROLLING_WINDOW.toMillis(), scaledMillis));
     }
 
     /**
