@@ -26,7 +26,7 @@ public interface AccountingClient {
     /** Finds contacts, archived included, whose e-mail address equals the given one, ignoring case. */
     List<AccountingContact> findContactsByEmail(String emailAddress);
 
-    /** Reads a contact by its id, archived and merged ones included; empty if it does not exist. */
+    /** Reads a contact by its id, archived and merged ones included, or returns empty if it does not exist. */
     Optional<AccountingContact> findContact(String contactId);
 
     AccountingContact createContact(ContactRequest request);

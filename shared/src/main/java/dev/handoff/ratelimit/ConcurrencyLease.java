@@ -95,7 +95,7 @@ public class ConcurrencyLease {
                         .expressionAttributeNames(Map.of("#owner", "owner"))
                         .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))));
             } catch (ConditionalCheckFailedException takenOver) {
-                // The lease expired during the call and another caller holds the slot now; it is theirs to free.
+                // The lease expired during the call and another caller has the slot now, so that caller frees it.
             }
         }
     }

@@ -27,6 +27,9 @@ public class RequestBudget {
     /** Fixed windows that a rolling budget's window is split into. */
     static final int ROLLING_SLICES = 10;
 
+    /** Shortest window that {@link #spendRolling} accepts, so that each slice lasts at least a millisecond. */
+    public static final Duration MIN_ROLLING_WINDOW = Duration.ofMillis(ROLLING_SLICES);
+
     private final DynamoDbClient dynamoDb;
     private final String tableName;
 
@@ -45,12 +48,12 @@ public class RequestBudget {
      * <p>NOTE: the earlier slices are read before the current one is updated, so an instance whose clock lags
      * behind a slice boundary can still add to a slice that others already counted as closed.
      *
-     * @throws ThrottledException when the span is full; its delay runs to the current slice's end
+     * @throws ThrottledException when the span is full, with a delay that runs to the current slice's end
      */
     public void spendRolling(String scope, int limit, Duration window, Instant now) {
-        if (limit < 1 || window.toMillis() < ROLLING_SLICES) {
+        if (limit < 1 || window.toMillis() < MIN_ROLLING_WINDOW.toMillis()) {
             throw new IllegalArgumentException("a rolling budget needs a positive limit and a window of at least "
-                    + ROLLING_SLICES + " ms");
+                    + MIN_ROLLING_WINDOW.toMillis() + " ms");
         }
         long sliceMillis = window.toMillis() / ROLLING_SLICES;
         long sliceStart = Math.floorDiv(now.toEpochMilli(), sliceMillis) * sliceMillis;
@@ -93,7 +96,7 @@ public class RequestBudget {
     /**
      * Spends one request from {@code scope}'s budget for the window holding {@code now}.
      *
-     * @throws ThrottledException when the window's budget is spent; its delay runs to the window's end
+     * @throws ThrottledException when the window's budget is spent, with a delay that runs to the window's end
      */
     public void spend(String scope, int limit, Duration window, Instant now) {
         if (limit < 1 || window.isZero() || window.isNegative()) {

@@ -109,11 +109,9 @@ class SharedLimitsTest {
     }
 
     @Test
-    void xeroLimitsStopCallAfterMinuteBudget(DynamoDbClient dynamoDb, ProvisionedResources resources) {
-        String table = resources.tableName("LedgerTable");
-        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-        XeroCallLimits first = xeroLimits(dynamoDb, table, clock);
-        XeroCallLimits second = xeroLimits(dynamoDb, table, clock);
+    void xeroLimitsStopCallAfterMinuteBudget() {
+        XeroCallLimits first = xeroLimits(1);
+        XeroCallLimits second = xeroLimits(1);
         String tenant = "0c6f0a3e-0000-4000-8000-limits" + SCOPES.incrementAndGet();
 
         for (int i = 0; i < XeroCallLimits.TENANT_MINUTE_BUDGET; i++) {
@@ -138,7 +136,7 @@ class SharedLimitsTest {
     }
 
     @Test
-    void rollingBudgetHoldsLimitInAnyMinute() {
+    void rollingBudgetKeepsLimitInAnyMinute() {
         List<Instant> admitted = new ArrayList<>();
         for (int attempt = 0; attempt < 360; attempt++) {
             Instant now = T0.plusMillis(500L * attempt);
@@ -146,7 +144,7 @@ class SharedLimitsTest {
                 (attempt % 2 == 0 ? firstInstance : secondInstance).spendRolling(scope, 55, Duration.ofMinutes(1), now);
                 admitted.add(now);
             } catch (ThrottledException spent) {
-                // A caller would wait; the next attempt comes half a second later.
+                // A caller would wait, and the next attempt comes half a second later.
             }
         }
 
@@ -160,11 +158,8 @@ class SharedLimitsTest {
     }
 
     @Test
-    void xeroLimitsFollowTimeScale(DynamoDbClient dynamoDb, ProvisionedResources resources) {
-        String table = resources.tableName("LedgerTable");
-        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-        XeroCallLimits scaled = new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table),
-                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock, 60);
+    void xeroLimitsFollowTimeScale() {
+        XeroCallLimits scaled = xeroLimits(60);
         String tenant = "0c6f0a3e-0000-4000-8000-scaled" + SCOPES.incrementAndGet();
 
         for (int i = 0; i < XeroCallLimits.TENANT_MINUTE_BUDGET; i++) {
@@ -177,13 +172,8 @@ class SharedLimitsTest {
     }
 
     @Test
-    void xeroLimitsRejectTimeScaleBelowOne(DynamoDbClient dynamoDb, ProvisionedResources resources) {
-        String table = resources.tableName("LedgerTable");
-        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-
-        assertThatThrownBy(() -> new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table),
-                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock, 0.5))
-                .isInstanceOf(IllegalArgumentException.class);
+    void xeroLimitsRejectTimeScaleBelowOne() {
+        assertThatThrownBy(() -> xeroLimits(0.5)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -197,8 +187,10 @@ class SharedLimitsTest {
         pause.check(scope, T0.plusSeconds(61));
     }
 
-    private static XeroCallLimits xeroLimits(DynamoDbClient dynamoDb, String table, Clock clock) {
+    /** Creates one instance's Xero limits on the shared table, with a clock fixed at {@link #T0}. */
+    private XeroCallLimits xeroLimits(double timeScale) {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         return new XeroCallLimits(new RequestBudget(dynamoDb, table), new ConcurrencyLease(dynamoDb, table),
-                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock);
+                new ScopePause(dynamoDb, table), new Metrics("test", clock, line -> { }), clock, timeScale);
     }
 }

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.handoff.accounting.xero.XeroClient;
 import dev.handoff.config.OnboardingRule;
 import dev.handoff.config.WonStages;
@@ -70,7 +71,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Failures reported by people running CRM-to-Xero integrations, replayed with their exact values, and the
- * contact-matching steps around them: the services run on the real ledger
+ * contact-matching steps around them. The services run on the real ledger
  * (dynalite) and queues (ElasticMQ) and talk to a WireMock Xero through the real {@link XeroClient}. Each test
  * works in its own HubSpot portal and Xero tenant, so the shared table's links and indexes do not collide.
  */
@@ -83,7 +84,7 @@ class XeroFieldCasesTest {
     private static final String COMPANY_ID = "hs-company-7001";
     private static final String EXISTING_CONTACT = "5d1c2b3a-0000-4000-8000-0000000000c9";
     private static final String INVOICE_ID = "8e2b1c44-0000-4000-8000-000000000001";
-    /** The {@code Addresses} member of a contact whose billing address equals the F5 company's. */
+    /** The {@code Addresses} member of a contact whose billing address equals {@link Fixtures#ADDRESS}. */
     private static final String IN_SYNC_ADDRESSES = "\"Addresses\":[{\"AddressType\":\"POBOX\","
             + "\"AddressLine1\":\"12 Example Street\",\"AddressLine2\":\"Unit 4\",\"City\":\"Johannesburg\","
             + "\"Region\":\"Gauteng\",\"PostalCode\":\"2001\",\"Country\":\"South Africa\"}],";
@@ -126,13 +127,13 @@ class XeroFieldCasesTest {
         xero.stop();
     }
 
-    // Creating the contact would fail because its name is taken; the VAT number finds the existing one.
+    // Creating the contact would fail because its name is taken, so the VAT number finds the existing one.
     @Test
     void vatMatchLinksExistingContactWithoutCreate() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         stubNoContactNumberMatch();
         xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
-                .willReturn(okJson(f5ExistingContact("ACTIVE", "4000000000"))));
+                .willReturn(okJson(existingContactJson("ACTIVE", "4000000000"))));
         xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
         stubClearBalances(EXISTING_CONTACT);
@@ -147,15 +148,15 @@ class XeroFieldCasesTest {
         xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
     }
 
-    // Same name, another VAT number: a possible duplicate for finance to merge, never a suffixed new name.
+    // The same name with another VAT number is a possible duplicate for finance to merge, never a suffixed new name.
     @Test
     void nameMatchWithOtherVatNeedsMergeReview() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         stubNoContactNumberMatch();
         stubContactSearch("where", okJson("{\"Contacts\":[]}"));
         xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("searchTerm", equalTo("Example Trading (Pty) Ltd"))
                 .withQueryParam("includeArchived", equalTo("true"))
-                .willReturn(okJson(f5ExistingContact("ACTIVE", "4111111111"))));
+                .willReturn(okJson(existingContactJson("ACTIVE", "4111111111"))));
 
         CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
 
@@ -166,14 +167,14 @@ class XeroFieldCasesTest {
         xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
     }
 
-    // The only match is archived: finance decides between restoring it and a new customer.
+    // The only match is archived, so finance decides between restoring it and a new customer.
     @Test
     void archivedOnlyMatchNeedsMergeReview() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         stubNoContactNumberMatch();
         xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
                 .withQueryParam("includeArchived", equalTo("true"))
-                .willReturn(okJson(f5ExistingContact("ARCHIVED", "4000000000"))));
+                .willReturn(okJson(existingContactJson("ARCHIVED", "4000000000"))));
 
         customerUpsert().process(dealWon());
 
@@ -182,10 +183,10 @@ class XeroFieldCasesTest {
         xero.verify(0, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
     }
 
-    // Finance merged the linked contact into another: the ledger link moves to the surviving contact.
+    // When finance merged the linked contact into another, the ledger link moves to the surviving contact.
     @Test
     void mergedLinkedContactIsRepointed() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         String survivor = "5d1c2b3a-0000-4000-8000-0000000000d9";
         ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
         xero.stubFor(get(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
@@ -211,7 +212,7 @@ class XeroFieldCasesTest {
     // One GET /Contacts/{id} gives the merge check, the mapped fields and the receivables.
     @Test
     void repeatCustomerReadsContactOnce() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
         stubLinkedContact("accounts@example-trading.test", IN_SYNC_ADDRESSES);
 
@@ -222,10 +223,10 @@ class XeroFieldCasesTest {
         assertThat(xero.getAllServeEvents()).hasSize(1);
     }
 
-    // The credit rule still sees the receivables when they come from the contact's one read.
+    // The credit rule still uses the receivables when they come from the contact's one read.
     @Test
-    void overdueRepeatCustomerHoldsAfterOneRead() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+    void overdueRepeatCustomerHeldAfterOneRead() {
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
         xero.stubFor(get(urlEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\","
@@ -245,7 +246,7 @@ class XeroFieldCasesTest {
     // A linked contact gets the CRM's changed fields, and the fields Xero owns are left out of the update.
     @Test
     void linkedContactGetsOnlyChangedFields() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
         stubLinkedContact("info@example-trading.test", "\"Addresses\":[{\"AddressType\":\"POBOX\",\"AddressLine1\":\"1 Old Road\","
                 + "\"City\":\"Johannesburg\",\"PostalCode\":\"2001\",\"Country\":\"South Africa\"}],");
@@ -270,7 +271,7 @@ class XeroFieldCasesTest {
 
     @Test
     void linkedContactInSyncIsNotWritten() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
         stubLinkedContact("accounts@example-trading.test", "\"Addresses\":[{\"AddressType\":\"POBOX\","
                 + "\"AddressLine1\":\"12 Example Street\",\"AddressLine2\":\"Unit 4\",\"City\":\"Johannesburg\","
@@ -286,7 +287,7 @@ class XeroFieldCasesTest {
     // Xero's message may echo customer data, so it reaches the CRM deal but not the ledger.
     @Test
     void rejectedContactUpdateBlocks() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         ledger.putCustomerLink("hubspot", portal, COMPANY_ID, tenant, EXISTING_CONTACT, clock.instant());
         stubLinkedContact("info@example-trading.test", "");
         xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
@@ -306,7 +307,7 @@ class XeroFieldCasesTest {
     // No contact number or VAT match, but the registration number finds the customer.
     @Test
     void registrationNumberMatchLinks() {
-        crm.put(deal(f5Company(), standardLine("10000.00")));
+        crm.put(deal(tradingCompany(), standardLine("10000.00")));
         stubNoContactNumberMatch();
         xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
                 .willReturn(okJson("{\"Contacts\":[]}")));
@@ -342,11 +343,11 @@ class XeroFieldCasesTest {
         assertThat(customerUpsert().process(dealWon())).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
 
         assertThat(handoff().customerId()).isEqualTo(EXISTING_CONTACT);
-        assertThat(xero.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(anyUrl())))
+        assertThat(xero.findAll(getRequestedFor(anyUrl())))
                 .noneMatch(request -> request.getUrl().contains("where=") && request.getUrl().contains("example-trading"));
     }
 
-    // HTTP 200 with a rejected element is a data error: no link, no invoice, no automatic retry.
+    // HTTP 200 with a rejected element is a data error, so there is no link, no invoice and no automatic retry.
     @Test
     void rejectedElementInOkResponseBlocks() {
         crm.put(deal(new CrmCompany(COMPANY_ID, "Test", "Test test (test > test)", null, null,
@@ -369,7 +370,7 @@ class XeroFieldCasesTest {
         xero.verify(1, putRequestedFor(urlPathEqualTo(API + "/Contacts")));
     }
 
-    // A 429 delays the message by Retry-After without failing it; the handoff stays in flight with its key.
+    // A 429 delays the message by Retry-After without failing it, and the handoff stays in flight with its key.
     @Test
     void rateLimitedCreateThrottlesAndKeepsKey() {
         crm.put(deal(Fixtures.company(COMPANY_ID), standardLine("10000.00")));
@@ -391,7 +392,7 @@ class XeroFieldCasesTest {
         assertThat(handoff().invoiceIdempotencyKey()).isEqualTo("hs-" + portal + "-deal-" + DEAL_ID + "-inv-v1");
     }
 
-    // VAT-inclusive 3 x R99.99; Xero's per-line VAT of 39.12 agrees, so the invoice is kept.
+    // For VAT-inclusive 3 x R99.99, Xero's per-line VAT of 39.12 agrees, so the invoice is kept.
     @Test
     void inclusiveTotalsThatAgreeAreInvoiced() {
         crm.put(deal(Fixtures.company(COMPANY_ID), line("1", "99.99"), line("2", "99.99"), line("3", "99.99")));
@@ -406,7 +407,7 @@ class XeroFieldCasesTest {
                 .withRequestBody(matchingJsonPath("$.Invoices[0].LineAmountTypes", equalTo("Inclusive"))));
     }
 
-    // Document-level VAT gives 39.13 against the CRM's per-line 39.12: a tax review with both figures.
+    // Document-level VAT gives 39.13 against the CRM's per-line 39.12, so a tax review lists both figures.
     @Test
     void inclusiveTaxDifferenceNeedsTaxReview() {
         crm.put(deal(Fixtures.company(COMPANY_ID), line("1", "99.99"), line("2", "99.99"), line("3", "99.99")));
@@ -424,7 +425,7 @@ class XeroFieldCasesTest {
                 .contains("total 299.97 against the CRM's 299.97");
     }
 
-    // VAT-exclusive 3 x R10.03; Xero's 34.60 (VAT 4.51) against the CRM's 34.59 (VAT 4.50).
+    // For VAT-exclusive 3 x R10.03, Xero's total of 34.60 (VAT 4.51) against the CRM's 34.59 (VAT 4.50) needs a tax review.
     @Test
     void exclusiveTotalDifferenceNeedsTaxReview() {
         crm.put(deal(Fixtures.company(COMPANY_ID), line("1", "10.03"), line("2", "10.03"), line("3", "10.03")));
@@ -452,7 +453,7 @@ class XeroFieldCasesTest {
                 .isEqualTo(InvoiceCreationService.Outcome.INVOICED);
     }
 
-    // Xero refuses approval once the plan's approved invoices are used up; the reason names the fix.
+    // Xero rejects approval once the plan's approved invoices are used up, and the reason names the fix.
     @Test
     void approvalPlanLimitBlocksWithFix() {
         crm.put(deal(Fixtures.company(COMPANY_ID), standardLine("10000.00")));
@@ -468,10 +469,10 @@ class XeroFieldCasesTest {
         assertThat(handoff().blockedReason()).contains("plan allows no more approved invoices").contains("DRAFT");
     }
 
-    // Part paid and part credited is PARTIALLY_PAID; the fully-paid rule waits, a 40% rule triggers.
+    // Part paid and part credited is PARTIALLY_PAID, so the fully-paid rule waits and a 40% rule triggers.
     @Test
     void partPaymentWithCreditNoteIsPartiallyPaid() {
-        invoicedForF11();
+        invoiceStandardDeal();
         xero.stubFor(get(urlEqualTo(API + "/Invoices/" + INVOICE_ID)).willReturn(okJson(resource("invoice-partly-paid.json"))));
 
         PaymentStatusSyncService.Outcome outcome = paymentSync(OnboardingRule.parse("PAID"))
@@ -495,7 +496,7 @@ class XeroFieldCasesTest {
     // A later PAID with nothing due sends the trigger once, however often the event repeats.
     @Test
     void laterFullPaymentTriggersOnce() {
-        invoicedForF11();
+        invoiceStandardDeal();
         xero.stubFor(get(urlEqualTo(API + "/Invoices/" + INVOICE_ID)).willReturn(okJson(
                 resource("invoice-partly-paid.json")
                         .replace("\"Status\":\"AUTHORISED\"", "\"Status\":\"PAID\"")
@@ -549,8 +550,8 @@ class XeroFieldCasesTest {
                 .set(Attribute.CUSTOMER_ID, EXISTING_CONTACT).set(Attribute.TENANT_ID, tenant), clock.instant());
     }
 
-    /** Invoices the F11 deal (one R10 000 line plus 15% VAT) through the invoice service. */
-    private void invoicedForF11() {
+    /** Invoices a deal of one R10 000 line plus 15% VAT through the invoice service. */
+    private void invoiceStandardDeal() {
         crm.put(deal(Fixtures.company(COMPANY_ID), standardLine("10000.00")));
         customerReady();
         stubInvoiceCreated("Exclusive", "10000.00", "1500.00", "11500.00");
@@ -559,7 +560,7 @@ class XeroFieldCasesTest {
         xero.resetRequests();
     }
 
-    /** A contact with nothing outstanding or overdue, for the credit check once the customer is linked. */
+    /** Stubs a contact with nothing outstanding or overdue, for the credit check once the customer is linked. */
     private void stubClearBalances(String contactId) {
         xero.stubFor(get(urlEqualTo(API + "/Contacts/" + contactId)).atPriority(1).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"" + contactId + "\",\"ContactStatus\":\"ACTIVE\","
@@ -567,7 +568,7 @@ class XeroFieldCasesTest {
     }
 
     /**
-     * The F5 contact as linked, carrying fields Xero owns (payment terms, tax defaults, balances), with the given
+     * Stubs the trading company's contact as linked, carrying fields Xero owns (payment terms, tax defaults, balances), with the given
      * e-mail address and an {@code Addresses} member (empty or ending in a comma).
      */
     private void stubLinkedContact(String email, String addresses) {
@@ -585,8 +586,8 @@ class XeroFieldCasesTest {
                 .withBody("{\"Title\":\"Not Found\",\"Status\":404}")));
     }
 
-    private void stubContactSearch(String parameter, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
-        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam(parameter, com.github.tomakehurst.wiremock.client.WireMock.matching(".*"))
+    private void stubContactSearch(String parameter, ResponseDefinitionBuilder response) {
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam(parameter, matching(".*"))
                 .willReturn(response));
     }
 
@@ -600,13 +601,13 @@ class XeroFieldCasesTest {
                         + "\"UpdatedDateUTC\":\"2026-03-01T06:00:00.000\",\"HasValidationErrors\":false}]}")));
     }
 
-    private static String f5ExistingContact(String status, String taxNumber) {
+    private static String existingContactJson(String status, String taxNumber) {
         return "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"Name\":\"Example Trading (Pty) Ltd\","
                 + "\"EmailAddress\":\"info@example-trading.test\",\"ContactNumber\":null,\"TaxNumber\":\"" + taxNumber + "\","
                 + "\"ContactStatus\":\"" + status + "\"}]}";
     }
 
-    private static CrmCompany f5Company() {
+    private static CrmCompany tradingCompany() {
         return new CrmCompany(COMPANY_ID, "Example Trading", "Example Trading (Pty) Ltd", "4000000000", "2019/123456/07",
                 "accounts@example-trading.test", Fixtures.ADDRESS);
     }

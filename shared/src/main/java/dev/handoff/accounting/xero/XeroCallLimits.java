@@ -37,11 +37,12 @@ public class XeroCallLimits {
     public static final int TENANT_MINUTE_BUDGET = 55;
     /** Calls per tenant at once that Handoff allows itself, one below Xero's 5, for the same reason. */
     public static final int TENANT_CONCURRENCY_BUDGET = 4;
-    /** Longer than a call's request timeout, so a slot outlives the call that uses it. */
+    /**
+     * Slot lease duration, three times XeroClient's default 10 s request timeout, so a slot outlives the call that
+     * uses it. A client built with a request timeout above 30 s can outlive its slot.
+     */
     static final Duration SLOT_LEASE = Duration.ofSeconds(30);
     private static final String APP_SCOPE = "xero:app";
-    /** The shortest scaled window, so that each of a rolling budget's ten slices lasts at least a millisecond. */
-    private static final long ROLLING_MINIMUM_MILLIS = 10;
 
     /** Metric raised when Xero reports a spent day or app limit, which lasts long enough for ops to look. */
     public static final String LIMIT_PAUSE_METRIC = "xero.rate_limit.paused";
@@ -83,23 +84,25 @@ public class XeroCallLimits {
     }
 
     private static Duration scaled(Duration window, double timeScale) {
-        return Duration.ofMillis(Math.max(ROLLING_MINIMUM_MILLIS, Math.round(window.toMillis() / timeScale)));
+        long scaledMillis = Math.round(window.toMillis() / timeScale);
+        return Duration.ofMillis(Math.max(RequestBudget.MIN_ROLLING_WINDOW.toMillis(), scaledMillis));
     }
 
     /**
-     * Spends one call from the tenant's and the app's budgets and takes a concurrency slot; close the result
+     * Spends one call from the tenant's and the app's budgets and takes a concurrency slot. Close the result
      * when the call has returned.
      *
      * @throws dev.handoff.error.ThrottledException if a budget is spent or every slot is taken
      */
     public ConcurrencyLease.Lease enter(String tenantId) {
         Instant now = Instant.now(clock);
+        String tenantScope = tenantScope(tenantId);
         pause.check(APP_SCOPE, now);
-        pause.check(tenantScope(tenantId), now);
-        budget.spendRolling("xero:app:minute", APP_CALLS_PER_MINUTE, minuteWindow, now);
-        budget.spendRolling("xero:tenant:" + tenantId + ":minute", TENANT_MINUTE_BUDGET, minuteWindow, now);
-        budget.spend("xero:tenant:" + tenantId + ":day", TENANT_CALLS_PER_DAY, dayWindow, now);
-        return lease.acquire(tenantScope(tenantId), TENANT_CONCURRENCY_BUDGET, SLOT_LEASE, now);
+        pause.check(tenantScope, now);
+        budget.spendRolling(APP_SCOPE + ":minute", APP_CALLS_PER_MINUTE, minuteWindow, now);
+        budget.spendRolling(tenantScope + ":minute", TENANT_MINUTE_BUDGET, minuteWindow, now);
+        budget.spend(tenantScope + ":day", TENANT_CALLS_PER_DAY, dayWindow, now);
+        return lease.acquire(tenantScope, TENANT_CONCURRENCY_BUDGET, SLOT_LEASE, now);
     }
 
     /**
@@ -122,7 +125,7 @@ public class XeroCallLimits {
         pause.pause(appWide ? APP_SCOPE : tenantScope(tenantId), until);
         if (appWide || day) {
             metrics.increment(LIMIT_PAUSE_METRIC);
-            LOG.warn("Xero {} limit spent for tenant {}; Xero calls paused until {}", problem, tenantId, until);
+            LOG.warn("Xero {} limit reached for tenant {}, so Xero calls are paused until {}", problem, tenantId, until);
         }
     }
 

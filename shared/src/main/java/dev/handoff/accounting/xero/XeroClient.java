@@ -65,10 +65,10 @@ public final class XeroClient implements AccountingClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(XeroClient.class);
     private static final String API = "Xero";
-    /** Values that may be put into a {@code where} filter or a path; free text never is. */
+    /** Values that may be put into a {@code where} filter or a path. Free text never is. */
     private static final Pattern CONTACT_NUMBER = Pattern.compile("^[A-Za-z0-9:_-]{1,50}$");
     private static final Pattern TAX_NUMBER = Pattern.compile("^\\d{10}$");
-    /** South African company registration number, YYYY/NNNNNN/NN; only this form reaches a where filter. */
+    /** South African company registration number (YYYY/NNNNNN/NN), the only form that reaches a where filter. */
     private static final Pattern COMPANY_NUMBER = Pattern.compile("^\\d{4}/\\d{6}/\\d{2}$");
     private static final Pattern GUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
@@ -99,7 +99,7 @@ public final class XeroClient implements AccountingClient {
                 .build();
     }
 
-    /** Starts a client for one tenant; {@code accessToken} is asked for a current OAuth 2.0 token on every call. */
+    /** Starts a client for one tenant that requests a current OAuth 2.0 token from {@code accessToken} per call. */
     public static Builder builder(String tenantId, Supplier<String> accessToken) {
         return new Builder(tenantId, accessToken);
     }
@@ -130,7 +130,7 @@ public final class XeroClient implements AccountingClient {
 
     /**
      * Finds contacts by CompanyNumber with a {@code where} filter. The filter is built only from a number in
-     * the form YYYY/NNNNNN/NN, so no free text reaches it; any other input returns an empty list.
+     * the form YYYY/NNNNNN/NN, so no free text reaches it. Any other input returns an empty list.
      */
     @Override
     public List<AccountingContact> findContactsByCompanyNumber(String companyNumber) {
@@ -177,7 +177,7 @@ public final class XeroClient implements AccountingClient {
     }
 
     /**
-     * Reads a contact by ContactID; a merged contact comes back with its MergedToContactID. The same response
+     * Reads a contact by ContactID. A merged contact comes back with its MergedToContactID. The same response
      * carries the contact's balances, so the result contains its receivables as {@link #creditStanding} reads them,
      * and a caller needs no second read for the credit rules.
      */
@@ -293,7 +293,7 @@ public final class XeroClient implements AccountingClient {
         }
         if (idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
             throw new IllegalArgumentException("Idempotency key is " + idempotencyKey.length()
-                    + " characters long; Xero accepts at most " + MAX_IDEMPOTENCY_KEY_LENGTH);
+                    + " characters long, but Xero accepts at most " + MAX_IDEMPOTENCY_KEY_LENGTH);
         }
         Objects.requireNonNull(request, "request");
         requireText(request.contactId(), "contactId");
@@ -356,7 +356,7 @@ public final class XeroClient implements AccountingClient {
      * {@code ZERORATED}, ZERO_RATED_EXPORT {@code ZERORATEDOUTPUT} and EXEMPT {@code EXEMPTOUTPUT}, each only if
      * ACTIVE, usable on revenue and at the expected rate.
      *
-     * @throws ConfigurationException if no rate fits; the old 14% {@code OUTPUT} is never used
+     * @throws ConfigurationException if no rate fits, because the old 14% {@code OUTPUT} is never used
      */
     /**
      * Reads the contact's {@code Balances.AccountsReceivable} (Outstanding and Overdue, in the contact's own
@@ -538,18 +538,18 @@ public final class XeroClient implements AccountingClient {
     }
 
     private HttpRequest post(String pathAndQuery, String body, String idempotencyKey) {
-        return request(pathAndQuery)
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build();
+        return withBody("POST", pathAndQuery, body, idempotencyKey);
     }
 
     private HttpRequest put(String pathAndQuery, String body, String idempotencyKey) {
+        return withBody("PUT", pathAndQuery, body, idempotencyKey);
+    }
+
+    private HttpRequest withBody(String method, String pathAndQuery, String body, String idempotencyKey) {
         return request(pathAndQuery)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
-                .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
     }
 
@@ -611,7 +611,7 @@ public final class XeroClient implements AccountingClient {
         return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
     }
 
-    /** Settings of a {@link XeroClient}; every setting except the tenant and token has a default. */
+    /** Settings of a {@link XeroClient}. Every setting except the tenant and token has a default. */
     public static final class Builder {
 
         private final String tenantId;
@@ -632,7 +632,7 @@ public final class XeroClient implements AccountingClient {
             this.accessToken = Objects.requireNonNull(accessToken, "accessToken");
         }
 
-        /** API root, default {@code https://api.xero.com/api.xro/2.0}; tests point it at a local server. */
+        /** API root, default {@code https://api.xero.com/api.xro/2.0}. Tests point it at a local server. */
         public Builder baseUrl(URI baseUrl) {
             this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
             return this;
@@ -665,7 +665,7 @@ public final class XeroClient implements AccountingClient {
             return this;
         }
 
-        /** Budgets and concurrency slots shared by all instances; without them only Xero's own 429 limits calls. */
+        /** Budgets and concurrency slots shared by all instances. Without them only Xero's own 429 limits calls. */
         public Builder callLimits(XeroCallLimits callLimits) {
             this.callLimits = Objects.requireNonNull(callLimits, "callLimits");
             return this;

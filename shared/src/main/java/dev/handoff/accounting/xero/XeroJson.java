@@ -62,7 +62,7 @@ final class XeroJson {
     }
 
     /**
-     * Builds an update body with the ContactID and only the non-null fields of {@code changes}; the contact
+     * Builds an update body with the ContactID and only the non-null fields of {@code changes}. The contact
      * number is left out, because {@link #contactNumberUpdateBody} writes it.
      */
     String contactUpdateBody(String contactId, ContactRequest changes) {
@@ -98,7 +98,7 @@ final class XeroJson {
         return wrap("Contacts", contact);
     }
 
-    /** Builds the create body; {@code taxTypes} maps each line's category to the organisation's tax type. */
+    /** Builds the create body, where {@code taxTypes} maps each line's category to the organisation's tax type. */
     String invoiceCreateBody(InvoiceRequest request, Function<InvoiceLine, String> taxTypes) {
         ObjectNode invoice = mapper.createObjectNode();
         invoice.put("Type", "ACCREC");
@@ -158,7 +158,10 @@ final class XeroJson {
         return null;
     }
 
-    /** Returns MergedToContactID, which Xero sets on a contact merged into another; empty or zero means not merged. */
+    /**
+     * Returns MergedToContactID, which Xero sets on a contact merged into another, or null when it is empty or
+     * zero, which means the contact was not merged.
+     */
     private static String mergedTo(JsonNode node) {
         String merged = text(node, "MergedToContactID");
         return merged == null || merged.isBlank() || ZERO_GUID.equals(merged) ? null : merged;

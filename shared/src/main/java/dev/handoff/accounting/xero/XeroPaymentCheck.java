@@ -31,7 +31,7 @@ final class XeroPaymentCheck {
     private XeroPaymentCheck() {
     }
 
-    /** Returns the checks the invoice element fails; an empty list means its figures agree. */
+    /** Returns the checks the invoice element fails, or an empty list when its figures agree. */
     static List<Mismatch> mismatches(JsonNode invoice) {
         List<Mismatch> mismatches = new ArrayList<>();
         BigDecimal amountPaid = money(invoice.get("AmountPaid"));

@@ -81,7 +81,7 @@ class XeroCallLimitsTest {
         assertThat(metrics.total(XeroCallLimits.LIMIT_PAUSE_METRIC)).isEqualTo(1);
     }
 
-    // Older responses spelt the day limit "Daily"; it must still raise the alert.
+    // Older responses spelt the day limit "Daily", and that spelling must still raise the alert.
     @ParameterizedTest
     @ValueSource(strings = {"Daily", "DAY", "DayLimit"})
     void daySpellingsRaiseAlert(String problem) {

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Chooses how a function gets its Xero access token. With {@code XERO_CLIENT_ID} and {@code XERO_CLIENT_SECRET}
  * in the secret, tokens come from the ledger's token store and are refreshed there ({@link XeroAccessTokens}).
- * Without them, the fixed {@code XERO_ACCESS_TOKEN} is used as it is; that token expires after 30 minutes,
+ * Without them, the fixed {@code XERO_ACCESS_TOKEN} is used as it is. That token expires after 30 minutes,
  * so this mode suits only the local stack and short tests.
  */
 public final class XeroAccessTokenSource {
@@ -22,7 +22,7 @@ public final class XeroAccessTokenSource {
 
     /**
      * Returns the token supplier for the configured tenant. If the secret carries {@code XERO_REFRESH_TOKEN} and
-     * the ledger has no record for the tenant yet, the refresh token is stored first; a stored record always wins
+     * the ledger has no record for the tenant yet, the refresh token is stored first. A stored record always wins
      * because Xero has rotated the seed since.
      */
     public static Supplier<String> create(HandoffConfig config, Secrets secrets, Supplier<DynamoDbClient> dynamoDb,

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class XeroAccessTokens implements Supplier<String> {
 
     public static final String REAUTH_METRIC = "xero.tenant.reauth_required";
-    /** Time before expiry at which the token is refreshed; longer than a call's 10-second timeout. */
+    /** Time before expiry at which the token is refreshed, longer than a call's 10-second timeout. */
     public static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
     /** Lease length, three times the identity client's 10-second request timeout, so a live refresher keeps its lease. */
     static final Duration LEASE = Duration.ofSeconds(30);
@@ -83,7 +83,7 @@ public final class XeroAccessTokens implements Supplier<String> {
             if (rejectedToken.equals(current.tokens().accessToken())) {
                 return refresh(current, true).tokens().accessToken();
             }
-            // Another instance has stored a newer token since; use it.
+            // Another instance has stored a newer token since, so this one uses it.
             cached = current;
         }
         return refreshIfDue(REFRESH_MARGIN).tokens().accessToken();
@@ -164,14 +164,14 @@ public final class XeroAccessTokens implements Supplier<String> {
             tokens = identity.refresh(leased.tokens().refreshToken());
         } catch (RefreshTokenRejectedException rejected) {
             if (!store.markReauthRequired(leased, now())) {
-                // A connect flow stored new tokens meanwhile, which revoked the old refresh token; use them.
+                // A connect flow stored new tokens meanwhile, which revoked the old refresh token, so they are used.
                 StoredXeroTokens latest = read();
                 cached = latest;
                 return latest;
             }
             metrics.increment(REAUTH_METRIC);
-            LOG.error("Xero rejected the refresh token of tenant {}; tenant marked REAUTH_REQUIRED, "
-                    + "connect the organisation again", tenantId);
+            LOG.error("Xero rejected the refresh token of tenant {}, so the tenant is marked REAUTH_REQUIRED. "
+                    + "Connect the organisation again", tenantId);
             throw reauthRequired();
         } catch (RuntimeException failed) {
             // Xero may have rotated the token without the response arriving. It accepts the old refresh token
@@ -182,7 +182,7 @@ public final class XeroAccessTokens implements Supplier<String> {
 
         Optional<StoredXeroTokens> saved = store.saveRefreshed(leased, tokens, now());
         if (saved.isEmpty()) {
-            // The lease expired and someone else wrote meanwhile; their record is at least as new as ours.
+            // The lease expired and another instance wrote meanwhile, so its record is at least as new as this one.
             StoredXeroTokens latest = read();
             cached = latest;
             return latest;
@@ -211,7 +211,7 @@ public final class XeroAccessTokens implements Supplier<String> {
         return Instant.now(clock);
     }
 
-    /** Pauses between re-reads; tests replace it to avoid real waiting. */
+    /** Pause between re-reads, which tests replace to avoid real waiting. */
     interface Sleeper {
         Sleeper THREAD = duration -> {
             try {

@@ -36,7 +36,7 @@ public final class XeroConnectFlow {
         this.scopes = scopes == null || scopes.isBlank() ? DEFAULT_SCOPES : scopes.trim();
     }
 
-    /** Returns the URL the user opens to approve the connection; {@code state} comes back with the code. */
+    /** Returns the URL the user opens to approve the connection. Xero sends {@code state} back with the code. */
     public URI authorizationUrl(URI redirectUri, String state) {
         return URI.create(authorizeUrl + "?response_type=code"
                 + "&client_id=" + encode(identity.clientId())
@@ -78,7 +78,7 @@ public final class XeroConnectFlow {
         return store.connect(connected.tenantId(), connected.tokens(), now);
     }
 
-    /** Tenant and first token pair of a completed connection; {@link #toString()} leaves the tokens out. */
+    /** Tenant and first token pair of a completed connection. {@link #toString()} leaves the tokens out. */
     public record Connected(String tenantId, XeroTokens tokens) {
 
         @Override

@@ -4,6 +4,6 @@ package dev.handoff.accounting.xero.auth;
 public enum XeroConnectionStatus {
     /** The stored tokens work or can be refreshed. */
     CONNECTED,
-    /** Xero rejected the refresh token; a person must run the connect flow again. */
+    /** Xero rejected the refresh token, so a person must run the connect flow again. */
     REAUTH_REQUIRED
 }

@@ -26,8 +26,8 @@ import java.util.Objects;
  * authorisation code, refreshes tokens, and lists the tenants a token may call. Token requests send the
  * client credentials as HTTP Basic authentication and a form body.
  *
- * <p>Failures: {@code 400 invalid_grant} becomes {@link RefreshTokenRejectedException}; {@code invalid_client}
- * and 401 become {@link dev.handoff.error.ConfigurationException}; timeouts, 429 and 5xx are retryable.
+ * <p>Failures: {@code 400 invalid_grant} becomes {@link RefreshTokenRejectedException}, and {@code invalid_client}
+ * and 401 become {@link dev.handoff.error.ConfigurationException}. Timeouts, 429 and 5xx are retryable.
  * No message carries a token or a response body.
  *
  * @see <a href="https://developer.xero.com/documentation/guides/oauth2/auth-flow">Xero's standard authorisation code flow</a>

@@ -42,7 +42,7 @@ public class XeroTokenStore {
     /**
      * Stores tokens for a tenant that has no record yet, for example from the deployment's secret.
      *
-     * @return false if a record already exists; the stored one is newer than any seed
+     * @return false if a record already exists, because the stored one is newer than any seed
      */
     public boolean seed(String tenantId, XeroTokens tokens, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>(key(tenantId));
@@ -120,7 +120,10 @@ public class XeroTokenStore {
                 null, null));
     }
 
-    /** Releases the refresh lease of {@code leased} after a failed refresh; a lease lost meanwhile is left alone. */
+    /**
+     * Releases the refresh lease of {@code leased} after a failed refresh, unless another instance changed the
+     * record meanwhile.
+     */
     public void releaseRefresh(StoredXeroTokens leased) {
         try {
             dynamoDb.updateItem(request -> request.tableName(tableName).key(key(leased.tenantId()))

@@ -241,7 +241,10 @@ class XeroAccessTokensTest {
                 Duration.ofMillis(20));
     }
 
-    /** rt-1 works once and returns rt-2; spent, rt-1 gets invalid_grant, as Xero returns outside the grace period. */
+    /**
+     * Stubs rt-1 to work once and return rt-2. Spent rt-1 then gets invalid_grant, as Xero returns outside the
+     * grace period.
+     */
     private void stubRotatingIdentityServer() {
         identityServer.stubFor(post(urlEqualTo(TOKEN_PATH)).inScenario("rotation")
                 .whenScenarioStateIs(Scenario.STARTED)
