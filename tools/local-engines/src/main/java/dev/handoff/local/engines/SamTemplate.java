@@ -287,18 +287,7 @@ public final class SamTemplate {
 
     /** Resolves a value that may only depend on the stack name, such as a queue or table name. */
     private String resolveName(Object value, String context) {
-        ResourceResolver none = new ResourceResolver() {
-            @Override
-            public Optional<String> ref(String logicalId) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<String> attribute(String logicalId, String attribute) {
-                return Optional.empty();
-            }
-        };
-        return resolve(value, context, Map.of(), none);
+        return resolve(value, context, Map.of(), ResourceResolver.none());
     }
 
     private Map<String, Parameter> readParameters(Map<String, Object> declared) {
