@@ -107,7 +107,7 @@ public final class HubSpotSimulator implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the HubSpot simulator to 127.0.0.1:" + port, e);
+            throw new UncheckedIOException("Failed to bind the HubSpot simulator to 127.0.0.1:" + port, e);
         }
         ExecutorService executor = Executors.newFixedThreadPool(4);
         HubSpotSimulator simulator = new HubSpotSimulator(server, executor, accessToken, clock);
@@ -219,7 +219,7 @@ public final class HubSpotSimulator implements AutoCloseable {
             }
             return MAPPER.readTree(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read classpath resource " + name, e);
+            throw new UncheckedIOException("Failed to read classpath resource " + name, e);
         }
     }
 

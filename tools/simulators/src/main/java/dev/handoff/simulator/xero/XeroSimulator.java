@@ -39,6 +39,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stateful stand-in for the Xero Accounting API 2.0, for tests and demos. It listens on 127.0.0.1 under
@@ -57,6 +59,8 @@ import java.util.regex.Pattern;
  * NOTE: that Xero itself rounds tax per line is not verified against a live organisation.
  */
 public final class XeroSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(XeroSimulator.class);
 
     public static final String BASE_PATH = "/api.xro/2.0";
     private static final Pattern WHERE_EQUALS = Pattern.compile("^\\s*(\\w+)\\s*==\\s*\"([^\"]*)\"\\s*$");
@@ -319,6 +323,7 @@ public final class XeroSimulator implements AutoCloseable {
             }
             routeWithinLimits(exchange, organisation);
         } catch (RuntimeException e) {
+            LOG.warn("Xero simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
             sendJson(exchange, 500, mapper.createObjectNode().put("Message", "Simulator error: " + e.getClass().getSimpleName()));
         }
     }
@@ -639,7 +644,7 @@ public final class XeroSimulator implements AutoCloseable {
             }
             return mapper.readTree(in);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("Failed to read resource /xero/tax-rates-za.json", e);
         }
     }
 
