@@ -14,6 +14,7 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 
 /**
  * Handles one event with one handler in this fresh JVM, the way the Lambda Java runtime starts a function: it
@@ -80,7 +81,7 @@ public final class ColdStartProbe {
     }
 
     /**
-     * Returns a summary without the result's content, which may hold customer data: the status code of an HTTP
+     * Returns a summary without the result's content, which may contain customer data: the status code of an HTTP
      * response, the number of batch item failures of an SQS batch response, else the result's type.
      */
     private static String summary(Object result) throws ReflectiveOperationException {
@@ -93,13 +94,16 @@ public final class ColdStartProbe {
             }
             if (method.getName().equals("getBatchItemFailures") && method.getParameterCount() == 0) {
                 Object failures = method.invoke(result);
-                return "batchItemFailures " + (failures == null ? 0 : ((java.util.Collection<?>) failures).size());
+                return "batchItemFailures " + (failures == null ? 0 : ((Collection<?>) failures).size());
             }
         }
         return result.getClass().getSimpleName();
     }
 
-    /** A context with the fields a handler may read; the remaining time is the functions' 60-second maximum. */
+    /**
+     * A context with the fields a handler may read. Its remaining time starts at 60 seconds, the longest function
+     * timeout in template.yaml.
+     */
     private static final class ProbeContext implements Context {
         private final String functionName;
         private final long deadline = System.currentTimeMillis() + 60_000;

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * A dynalite process (an in-memory DynamoDB implementation on Node.js) listening on 127.0.0.1 and a free port.
  *
  * <p>The server runs {@code tools/node_modules/dynalite/cli.js}, which {@code cd tools && npm ci --ignore-scripts}
- * installs, with table state changes taking no time, so a created table is ACTIVE at once. Closing the server,
- * or the JVM exiting, destroys the process and its children.
+ * installs, with table state change delays set to 0 ms. A created table still reports CREATING for a moment, so
+ * {@link LocalResources} waits until it is ACTIVE. Closing the server, or the JVM exiting, destroys the process
+ * and its children.
  */
 public final class DynaliteServer implements AutoCloseable {
 

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * JUnit 5 extension that gives tests the repository's tables and queues in real local engines.
  *
  * <p>The first test class that uses the extension starts one {@link DynaliteServer} and one
- * {@link ElasticMqServer}; every later class in the same JVM shares them, and JUnit closes them when the
+ * {@link ElasticMqServer}. Every later class in the same JVM shares them, and JUnit closes them when the
  * whole run ends. Each test class gets its own copy of every table and queue in {@code template.yaml}, under a
  * random stack name such as {@code t3f9a02c1}, so classes never see each other's data. Tests within one class
  * share that copy.

@@ -2,6 +2,7 @@ package dev.handoff.local.engines;
 
 import dev.handoff.local.engines.TableDefinition.GlobalSecondaryIndex;
 import dev.handoff.local.engines.TableDefinition.KeyElement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
@@ -133,12 +135,13 @@ public final class LocalResources {
 
     /**
      * Waits until the table is ACTIVE. dynalite reports a new table as CREATING for a moment even with
-     * --createTableMs 0 and rejects item requests until then; the SDK waiter's 20 s first delay is far longer.
+     * --createTableMs 0 and rejects item requests until then. The SDK waiter's 20 s first delay would be far
+     * longer.
      */
     private static void awaitActive(String tableName, DynamoDbClient dynamoDb) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (dynamoDb.describeTable(request -> request.tableName(tableName)).table().tableStatus()
-                != software.amazon.awssdk.services.dynamodb.model.TableStatus.ACTIVE) {
+                != TableStatus.ACTIVE) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Table " + tableName + " did not become ACTIVE within 10 s in dynalite");
             }

@@ -13,4 +13,19 @@ public interface ResourceResolver {
 
     /** Returns what {@code !GetAtt logicalId.attribute} returns, for example a queue's {@code Arn}; empty if unknown. */
     Optional<String> attribute(String logicalId, String attribute);
+
+    /** Returns a resolver that resolves no resource, for values that may depend only on the stack name. */
+    static ResourceResolver none() {
+        return new ResourceResolver() {
+            @Override
+            public Optional<String> ref(String logicalId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> attribute(String logicalId, String attribute) {
+                return Optional.empty();
+            }
+        };
+    }
 }

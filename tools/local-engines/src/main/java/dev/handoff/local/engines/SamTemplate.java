@@ -130,7 +130,7 @@ public final class SamTemplate {
 
     /**
      * Returns the function events that are not emulated locally, in template order. Reading the template does
-     * not log them, because every ops command reads it; the local stack logs them once when it starts.
+     * not log them, because every ops command reads it. The local stack logs them once when it starts.
      */
     public List<String> unemulatedEvents() {
         return List.copyOf(unemulatedEvents);
@@ -169,7 +169,7 @@ public final class SamTemplate {
      * Resolves the environment Lambda would give function {@code functionLogicalId}: the globals overlaid by the
      * function's own variables, every value resolved to text.
      *
-     * @param parameterValues values for template parameters; a parameter missing here takes its {@code Default}
+     * @param parameterValues values for template parameters. A parameter missing here takes its {@code Default}.
      * @param resolver resolves references to queues and other created resources
      * @throws IllegalArgumentException naming the variable if a value cannot be resolved
      */
@@ -287,18 +287,7 @@ public final class SamTemplate {
 
     /** Resolves a value that may only depend on the stack name, such as a queue or table name. */
     private String resolveName(Object value, String context) {
-        ResourceResolver none = new ResourceResolver() {
-            @Override
-            public Optional<String> ref(String logicalId) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<String> attribute(String logicalId, String attribute) {
-                return Optional.empty();
-            }
-        };
-        return resolve(value, context, Map.of(), none);
+        return resolve(value, context, Map.of(), ResourceResolver.none());
     }
 
     private Map<String, Parameter> readParameters(Map<String, Object> declared) {

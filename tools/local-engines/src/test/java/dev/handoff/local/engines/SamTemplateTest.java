@@ -183,20 +183,8 @@ class SamTemplateTest {
 
     @Test
     void unknownQueueReferenceNamesVariable() {
-        ResourceResolver none = new ResourceResolver() {
-            @Override
-            public Optional<String> ref(String logicalId) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<String> attribute(String logicalId, String attribute) {
-                return Optional.empty();
-            }
-        };
-
         assertThatThrownBy(() -> TEMPLATE.resolveEnvironment("CustomerUpsertFunction",
-                Map.of("XeroTenantId", "t", "SecretsArn", "s", "HubSpotPortalId", "1"), none))
+                Map.of("XeroTenantId", "t", "SecretsArn", "s", "HubSpotPortalId", "1"), ResourceResolver.none()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("INVOICE_QUEUE_URL")
                 .hasMessageContaining("InvoiceRequestQueue");

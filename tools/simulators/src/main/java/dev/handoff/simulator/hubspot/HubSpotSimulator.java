@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /crm/v4/objects/deals/{id}/associations/notes}</li>
  *   <li>{@code GET /crm/v3/pipelines/deals}, returning the default sales pipeline</li>
  *   <li>{@code GET} and {@code POST /crm/v3/properties/deals} and {@code /crm/v3/properties/deals/groups}, with
- *       {@code GET …/{name}} answering 404 for a property or group that does not exist</li>
+ *       {@code GET …/{name}} returning 404 for a property or group that does not exist</li>
  * </ul>
- * Every request needs {@code Authorization: Bearer <token>}; otherwise the reply is 401 with HubSpot's error shape
+ * Every request needs {@code Authorization: Bearer <token>}, or it gets 401 with HubSpot's error shape
  * {@code {"status":"error","message":…,"category":…}}. Unknown ids get 404. Every reply carries
- * {@code X-HubSpot-RateLimit-Max}, {@code -Remaining} and {@code -Interval-Milliseconds}; {@link #rateLimitNext}
+ * {@code X-HubSpot-RateLimit-Max}, {@code -Remaining} and {@code -Interval-Milliseconds}. {@link #rateLimitNext}
  * makes the next requests fail with 429 and {@code Retry-After}, as a portal over its limit does.
  */
 public final class HubSpotSimulator implements AutoCloseable {
@@ -92,8 +92,8 @@ public final class HubSpotSimulator implements AutoCloseable {
     }
 
     /**
-     * Starts a simulator on 127.0.0.1. {@code port} 0 picks a free port; {@code accessToken} is the only bearer
-     * token accepted.
+     * Starts a simulator on 127.0.0.1. {@code port} 0 picks a free port, and {@code accessToken} is the only
+     * bearer token accepted.
      */
     public static HubSpotSimulator start(int port, String accessToken) {
         return start(port, accessToken, Clock.systemUTC());
@@ -107,7 +107,7 @@ public final class HubSpotSimulator implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the HubSpot simulator to 127.0.0.1:" + port, e);
+            throw new UncheckedIOException("Failed to bind the HubSpot simulator to 127.0.0.1:" + port, e);
         }
         ExecutorService executor = Executors.newFixedThreadPool(4);
         HubSpotSimulator simulator = new HubSpotSimulator(server, executor, accessToken, clock);
@@ -219,7 +219,7 @@ public final class HubSpotSimulator implements AutoCloseable {
             }
             return MAPPER.readTree(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read classpath resource " + name, e);
+            throw new UncheckedIOException("Failed to read classpath resource " + name, e);
         }
     }
 

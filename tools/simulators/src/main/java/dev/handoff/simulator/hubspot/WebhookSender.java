@@ -125,7 +125,7 @@ public final class WebhookSender {
         try {
             return MAPPER.writeValueAsBytes(delivery);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise a JSON tree", e);
+            throw new IllegalStateException("Failed to serialise the webhook delivery as JSON", e);
         }
     }
 

@@ -92,8 +92,8 @@ public final class WebhookDispatcher {
     private static void requireLoopback(URI targetUrl) {
         try {
             if (targetUrl.getHost() == null || !InetAddress.getByName(targetUrl.getHost()).isLoopbackAddress()) {
-                throw new IllegalArgumentException("Webhook target " + targetUrl + " is not a loopback address: "
-                        + "the simulator only delivers to 127.0.0.1");
+                throw new IllegalArgumentException("Webhook target " + targetUrl + " is not a loopback address. "
+                        + "The simulator delivers webhooks only to 127.0.0.1, so pass a 127.0.0.1 URL");
             }
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("Webhook target host is unknown: " + targetUrl, e);

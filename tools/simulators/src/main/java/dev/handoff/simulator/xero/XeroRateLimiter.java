@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * scale 10 a tenant gets 60 calls per 6 seconds and 5,000 per 2.4 hours. The concurrent limit does not scale.
  *
  * <p>Only admitted calls count toward the minute and day limits.
- * NOTE: whether Xero also counts rejected calls is not documented; the limits and the {@code minute} problem
- * value come from https://developer.xero.com/faq/limits, while {@code concurrent} and {@code daily} are assumed
- * names for the other two problems.
+ * NOTE: Xero does not document whether rejected calls count too. The limits and the {@code minute} problem value
+ * come from https://developer.xero.com/faq/limits, and {@code concurrent} and {@code daily} are assumed names for
+ * the other two problems.
  */
 public final class XeroRateLimiter {
 
@@ -39,7 +39,7 @@ public final class XeroRateLimiter {
     private final Map<String, TenantWindow> tenants = new ConcurrentHashMap<>();
 
     /**
-     * @param timeScale how many times faster than real time the windows pass; 1 is Xero's real limits
+     * @param timeScale how many times faster than real time the windows pass, where 1 is Xero's real limits
      * @throws IllegalArgumentException if {@code timeScale} is not a positive number
      */
     public XeroRateLimiter(double timeScale, Clock clock) {
@@ -62,7 +62,7 @@ public final class XeroRateLimiter {
     }
 
     /**
-     * Admits one call for the tenant or rejects it. An admitted call holds one of the tenant's concurrent slots
+     * Admits one call for the tenant or rejects it. An admitted call takes one of the tenant's concurrent slots
      * until {@link #release(String)}.
      */
     public Decision tryAcquire(String tenantId) {
@@ -132,7 +132,7 @@ public final class XeroRateLimiter {
      *
      * @param admitted calls admitted
      * @param rejected rejected calls by problem
-     * @param peakInProgress the most calls that were in progress at once
+     * @param peakInProgress the maximum number of calls in progress at once
      */
     public record Usage(long admitted, Map<String, Long> rejected, int peakInProgress) {
 

@@ -39,6 +39,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stateful stand-in for the Xero Accounting API 2.0, for tests and demos. It listens on 127.0.0.1 under
@@ -46,17 +48,19 @@ import java.util.regex.Pattern;
  * or number, GET with a single-equality {@code where}, {@code searchTerm} and {@code includeArchived}, PUT and
  * POST), Invoices (PUT with {@code Idempotency-Key} replay, GET by id, GET with {@code searchTerm} or
  * {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes exist only
- * as allocations made with {@link #allocateCreditNote}; there is no /CreditNotes endpoint. Requests need
+ * as allocations made with {@link #allocateCreditNote}, because there is no /CreditNotes endpoint. Requests need
  * {@code Authorization: Bearer <token>} (else 401) and the {@code xero-tenant-id} of a configured tenant (else
  * 403). The token is the configured one or, with {@link Builder#oauthClient}, one issued by the simulated OAuth
  * 2.0 endpoints (authorise, token, connections). With {@link Builder#rateLimits(double)} it also enforces Xero's
- * per-tenant limits (see {@link XeroRateLimiter}); they are off by default.
+ * per-tenant limits (see {@link XeroRateLimiter}), which are off by default.
  *
  * <p>Invoice totals follow the rounding rule the adapter expects from Xero: each line amount is
  * quantity × unit amount × (1 − discount / 100) and each line's tax is rounded half-up to cents before summing.
  * NOTE: that Xero itself rounds tax per line is not verified against a live organisation.
  */
 public final class XeroSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(XeroSimulator.class);
 
     public static final String BASE_PATH = "/api.xro/2.0";
     private static final Pattern WHERE_EQUALS = Pattern.compile("^\\s*(\\w+)\\s*==\\s*\"([^\"]*)\"\\s*$");
@@ -141,7 +145,7 @@ public final class XeroSimulator implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port() + XeroIdentityEndpoints.CONNECTIONS_PATH);
     }
 
-    /** Xero's authorisation endpoint on the simulator; it approves every request at once. */
+    /** Xero's authorisation endpoint on the simulator. It approves every request at once. */
     public URI authorizeUrl() {
         return URI.create("http://127.0.0.1:" + port() + XeroIdentityEndpoints.AUTHORIZE_PATH);
     }
@@ -177,7 +181,7 @@ public final class XeroSimulator implements AutoCloseable {
     }
 
     /**
-     * Returns the Idempotency-Key header of every PUT /Invoices request in arrival order; a request without the
+     * Returns the Idempotency-Key header of every PUT /Invoices request in arrival order. A request without the
      * header appears as an empty string.
      */
     public List<String> putInvoiceIdempotencyKeys() {
@@ -319,6 +323,7 @@ public final class XeroSimulator implements AutoCloseable {
             }
             routeWithinLimits(exchange, organisation);
         } catch (RuntimeException e) {
+            LOG.warn("Xero simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
             sendJson(exchange, 500, mapper.createObjectNode().put("Message", "Simulator error: " + e.getClass().getSimpleName()));
         }
     }
@@ -639,7 +644,7 @@ public final class XeroSimulator implements AutoCloseable {
             }
             return mapper.readTree(in);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("Failed to read resource /xero/tax-rates-za.json", e);
         }
     }
 
@@ -662,8 +667,8 @@ public final class XeroSimulator implements AutoCloseable {
         }
 
         /**
-         * Turns on Xero's per-tenant limits, with windows {@code timeScale} times shorter than Xero's; 1 is real
-         * time. Off by default.
+         * Turns on Xero's per-tenant limits, with windows {@code timeScale} times shorter than Xero's, where 1
+         * is real time. Off by default.
          */
         public Builder rateLimits(double timeScale) {
             this.timeScale = timeScale;
@@ -721,7 +726,7 @@ public final class XeroSimulator implements AutoCloseable {
 
         /**
          * Sets how long a spent refresh token is accepted again, by the simulator's clock. Xero allows 30
-         * minutes. The default is zero, so tests do not rely on the grace period unless they ask for it.
+         * minutes. The default is zero, so tests do not rely on the grace period unless they request it.
          */
         public Builder refreshGracePeriod(Duration refreshGracePeriod) {
             if (refreshGracePeriod == null || refreshGracePeriod.isNegative()) {
