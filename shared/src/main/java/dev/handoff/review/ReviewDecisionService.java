@@ -149,12 +149,7 @@ public final class ReviewDecisionService {
             resume(handoff, approved);
             return;
         }
-        if (handoff.state() == HandoffState.RECEIVED || handoff.state() == HandoffState.CUSTOMER_READY) {
-            sendResumeMessage(handoff.key(), handoff.state(), approved);
-        } else {
-            crmStatus.writeInvoiceStatus(handoff);
-        }
-        ledger.appendEvent(handoff.key(), "review", "resumed", "at " + handoff.state() + " after " + approved.id(), now());
+        continueAt(handoff, approved);
         LOG.info("Review {} approval finished; handoff {} is at {}", approved.id(), handoff.key(), handoff.state());
     }
 
@@ -180,14 +175,23 @@ public final class ReviewDecisionService {
         HandoffKey key = handoff.key();
         Handoff resumed = ledger.transition(handoff, next, HandoffChange.none()
                 .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE), now());
-        if (next == HandoffState.RECEIVED || next == HandoffState.CUSTOMER_READY) {
-            sendResumeMessage(key, next, approved);
+        continueAt(resumed, approved);
+        LOG.info("Review {} approved; handoff {} resumes at {}", approved.id(), key, next);
+    }
+
+    /**
+     * Runs the step at the resumed handoff's state and records the resume: a message for the customer or invoice
+     * step, or else the invoice status on the deal and a payment sync.
+     */
+    private void continueAt(Handoff resumed, ReviewItem approved) {
+        HandoffState state = resumed.state();
+        if (state == HandoffState.RECEIVED || state == HandoffState.CUSTOMER_READY) {
+            sendResumeMessage(resumed.key(), state, approved);
         } else {
             crmStatus.writeInvoiceStatus(resumed);
             requestPaymentSync(resumed);
         }
-        ledger.appendEvent(key, "review", "resumed", "at " + next + " after " + approved.id(), now());
-        LOG.info("Review {} approved; handoff {} resumes at {}", approved.id(), key, next);
+        ledger.appendEvent(resumed.key(), "review", "resumed", "at " + state + " after " + approved.id(), now());
     }
 
     /**
