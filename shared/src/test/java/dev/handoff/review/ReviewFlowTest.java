@@ -56,9 +56,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -119,12 +117,7 @@ class ReviewFlowTest {
 
     @BeforeAll
     static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
-        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamoDb)
-                .overrideConfiguration(configuration -> configuration
-                        .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(20))).maxAttempts(250))
-                .build()) {
-            waiter.waitUntilTableExists(request -> request.tableName(resources.tableName("LedgerTable")));
-        }
+        EngineTestData.awaitTable(dynamoDb, resources.tableName("LedgerTable"));
     }
 
     @BeforeEach
