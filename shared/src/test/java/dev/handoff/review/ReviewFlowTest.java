@@ -475,6 +475,31 @@ class ReviewFlowTest {
     }
 
     @Test
+    void approvingAgainRequestsPaymentSync() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        AccountingInvoice invoice = accounting.invoices.get(0);
+        new HandoffBlocker(ledger, reviews, new CrmStatusWriter(crm, ledger, clock), clock).holdForReview(handoff(),
+                HandoffState.INVOICED, ReviewType.PRICING_OVERRIDE, List.of("deal.amount"),
+                "The deal amount changed after the invoice was raised.", Map.of("invoiceId", invoice.invoiceId()), "");
+        accounting.pay(invoice.invoiceId(), invoice.total());
+        String reviewId = pendingReviews().get(0).id();
+        // The approval note goes through, then the invoice status write after the resume fails.
+        crmWritesBeforeThrottle.set(1);
+
+        assertThatThrownBy(() -> decisions().approve(reviewId, REVIEWER, "amount change agreed"))
+                .isInstanceOf(ThrottledException.class);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(drain("PaymentEventQueue", PaymentEventMessage.class)).isEmpty();
+
+        decisions().approve(reviewId, REVIEWER, "amount change agreed");
+
+        assertThat(drain("PaymentEventQueue", PaymentEventMessage.class))
+                .extracting(PaymentEventMessage::invoiceId).containsExactly(invoice.invoiceId());
+    }
+
+    @Test
     void approvingAgainAfterThrottledNoteResumes() {
         crm.put(deal(TaxCategory.EXEMPT, "4000000000", "1000.00"));
         runCustomerUpsert();
