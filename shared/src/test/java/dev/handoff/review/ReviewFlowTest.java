@@ -445,14 +445,7 @@ class ReviewFlowTest {
 
     @Test
     void paymentDuringReviewSyncsOnApproval() {
-        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
-        runCustomerUpsert();
-        runInvoiceCreation();
-        AccountingInvoice invoice = accounting.invoices.get(0);
-        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
-        new HandoffBlocker(ledger, reviews, writer, clock).holdForReview(handoff(), HandoffState.INVOICED,
-                ReviewType.PRICING_OVERRIDE, List.of("deal.amount"), "The deal amount changed after the invoice was raised.",
-                java.util.Map.of("invoiceId", invoice.invoiceId()), "");
+        AccountingInvoice invoice = invoiceHeldForAmountChange();
 
         // The customer pays while the review is pending; the payment event is ignored during the hold.
         accounting.pay(invoice.invoiceId(), invoice.total());
@@ -476,13 +469,7 @@ class ReviewFlowTest {
 
     @Test
     void approvingAgainRequestsPaymentSync() {
-        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
-        runCustomerUpsert();
-        runInvoiceCreation();
-        AccountingInvoice invoice = accounting.invoices.get(0);
-        new HandoffBlocker(ledger, reviews, new CrmStatusWriter(crm, ledger, clock), clock).holdForReview(handoff(),
-                HandoffState.INVOICED, ReviewType.PRICING_OVERRIDE, List.of("deal.amount"),
-                "The deal amount changed after the invoice was raised.", Map.of("invoiceId", invoice.invoiceId()), "");
+        AccountingInvoice invoice = invoiceHeldForAmountChange();
         accounting.pay(invoice.invoiceId(), invoice.total());
         String reviewId = pendingReviews().get(0).id();
         // The approval note goes through, then the invoice status write after the resume fails.
@@ -616,6 +603,18 @@ class ReviewFlowTest {
                 new HandoffBlocker(ledger, reviews, writer, clock));
         return new PaymentStatusSyncService(ledger, accounting, writer, new QueuePublisher(sqs), OnboardingRule.fullyPaid(),
                 resources.queueUrl("OnboardingQueue"), clock, Optional.of(disputes));
+    }
+
+    /** Invoices the deal, puts the invoiced handoff on hold for a changed amount, and returns the invoice. */
+    private AccountingInvoice invoiceHeldForAmountChange() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        AccountingInvoice invoice = accounting.invoices.get(0);
+        new HandoffBlocker(ledger, reviews, new CrmStatusWriter(crm, ledger, clock), clock).holdForReview(handoff(),
+                HandoffState.INVOICED, ReviewType.PRICING_OVERRIDE, List.of("deal.amount"),
+                "The deal amount changed after the invoice was raised.", Map.of("invoiceId", invoice.invoiceId()), "");
+        return invoice;
     }
 
     /** Voids the deal's invoice in the fake accounting system, as a person would in Xero, and returns its id. */
