@@ -149,6 +149,9 @@ public final class ReviewRules {
      * Returns the CREDIT_DECISION findings: a new customer's first invoice above the limit for new customers, or a
      * customer with overdue invoices (when {@code holdOnOverdue} is set). A customer whose outstanding balance plus
      * this invoice would exceed its credit limit, from the accounting system or else from the policy, is also one.
+     *
+     * <p>NOTE: the total is in the deal's currency and is not converted, so a deal in another currency is compared
+     * with home-currency limits as if it were in the home currency.
      */
     public List<ReviewFinding> credit(CrmDeal deal, boolean newCustomer, CreditStanding standing) {
         List<ReviewFinding> findings = new ArrayList<>();
