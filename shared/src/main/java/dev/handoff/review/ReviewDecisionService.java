@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * RECEIVED it sends a deal-won message, so the customer step runs again; at CUSTOMER_READY it sends an invoice
  * request; at a state after invoicing (INVOICED, PAID, VOIDED and so on) it writes that state to the deal, and
  * while the invoice can still be paid it requests a payment sync, because payment events that arrived during
- * the hold were ignored. The
- * rules skip a finding a person approved, so the resumed handoff does not stop again for the same reason.
+ * the hold were ignored. The rules skip a finding a person approved, so the resumed handoff does not stop again
+ * for the same reason.
  * Rejection moves the handoff to REJECTED, where nothing more happens to it.
  */
 public final class ReviewDecisionService {
@@ -62,7 +63,7 @@ public final class ReviewDecisionService {
         this.clock = clock;
     }
 
-    /** Lists reviews in a status, oldest first; see {@link ReviewStore#list}. */
+    /** Lists reviews in a status, oldest first, as {@link ReviewStore#list} does. */
     public List<ReviewItem> list(ReviewStatus status, Optional<ReviewType> type, Optional<Instant> createdBefore) {
         return reviews.list(status, type, createdBefore);
     }
@@ -78,7 +79,7 @@ public final class ReviewDecisionService {
     }
 
     /**
-     * Approves a pending review and resumes its handoff when no other review holds it. Approving an approved
+     * Approves a pending review and resumes its handoff when no other review of it is pending. Approving an approved
      * review again finishes a resume that failed after the decision was stored.
      *
      * @throws IllegalArgumentException if {@code reviewer} or {@code reason} is blank, or the id is invalid
@@ -144,33 +145,28 @@ public final class ReviewDecisionService {
         Handoff handoff = handoff(approved.handoffKey());
         if (handoff.state() == HandoffState.IN_REVIEW) {
             // NOTE: when the first attempt stopped after the CRM note (in the ledger transition), the note is
-            // written twice; a missing note would lose the decision in the CRM, which is worse.
+            // written twice. A missing note would lose the decision in the CRM, which is worse.
             handoff = crmStatus.writeReviewDecision(handoff, approved);
             resume(handoff, approved);
             return;
         }
-        if (handoff.state() == HandoffState.RECEIVED || handoff.state() == HandoffState.CUSTOMER_READY) {
-            sendResumeMessage(handoff.key(), handoff.state(), approved);
-        } else {
-            crmStatus.writeInvoiceStatus(handoff);
-        }
-        ledger.appendEvent(handoff.key(), "review", "resumed", "at " + handoff.state() + " after " + approved.id(), now());
+        continueAt(handoff, approved);
         LOG.info("Review {} approval finished; handoff {} is at {}", approved.id(), handoff.key(), handoff.state());
     }
 
     private ReviewItem decide(String reviewId, ReviewStatus decision, String reviewer, String reason) {
         if (reviewer == null || reviewer.isBlank()) {
-            throw new IllegalArgumentException("The reviewer is missing; a decision records who made it");
+            throw new IllegalArgumentException("The reviewer is missing. Name who makes the decision, because it is recorded");
         }
         if (reason == null || reason.isBlank()) {
-            throw new IllegalArgumentException("The reason is missing; give it with --reason \"...\"");
+            throw new IllegalArgumentException("The reason is missing. Give it with --reason \"...\"");
         }
         ReviewItem item = show(reviewId);
         if (!item.isPending()) {
             throw new ReviewAlreadyDecidedException(item.id(), null);
         }
         ReviewItem decided = reviews.decide(item, decision, reviewer.trim(), reason.trim(), now());
-        ledger.appendEvent(item.handoffKey(), "review", decision.name().toLowerCase(java.util.Locale.ROOT),
+        ledger.appendEvent(item.handoffKey(), "review", decision.name().toLowerCase(Locale.ROOT),
                 item.id() + " by " + decided.decidedBy(), now());
         return decided;
     }
@@ -180,14 +176,23 @@ public final class ReviewDecisionService {
         HandoffKey key = handoff.key();
         Handoff resumed = ledger.transition(handoff, next, HandoffChange.none()
                 .clear(Attribute.BLOCKED_REASON).clear(Attribute.BLOCKED_FIELDS).clear(Attribute.RESUME_STATE), now());
-        if (next == HandoffState.RECEIVED || next == HandoffState.CUSTOMER_READY) {
-            sendResumeMessage(key, next, approved);
+        continueAt(resumed, approved);
+        LOG.info("Review {} approved; handoff {} resumes at {}", approved.id(), key, next);
+    }
+
+    /**
+     * Runs the step at the resumed handoff's state and records the resume: a message for the customer or invoice
+     * step, or else the invoice status on the deal and a payment sync.
+     */
+    private void continueAt(Handoff resumed, ReviewItem approved) {
+        HandoffState state = resumed.state();
+        if (state == HandoffState.RECEIVED || state == HandoffState.CUSTOMER_READY) {
+            sendResumeMessage(resumed.key(), state, approved);
         } else {
             crmStatus.writeInvoiceStatus(resumed);
             requestPaymentSync(resumed);
         }
-        ledger.appendEvent(key, "review", "resumed", "at " + next + " after " + approved.id(), now());
-        LOG.info("Review {} approved; handoff {} resumes at {}", approved.id(), key, next);
+        ledger.appendEvent(resumed.key(), "review", "resumed", "at " + state + " after " + approved.id(), now());
     }
 
     /**

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One rule that holds a handoff. {@code reason} names the rule and the figures, never names or VAT numbers;
- * {@code facts} carry what the reviewer needs and go to the review item only.
+ * A rule's finding that puts a handoff on hold. {@code reason} names the rule and the figures, never names or VAT
+ * numbers. {@code facts} contain what the reviewer needs and go to the review item only.
  */
 public record ReviewFinding(ReviewType type, String reason, List<String> fields, Map<String, String> facts) {
 

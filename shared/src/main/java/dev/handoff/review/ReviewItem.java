@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * A decision Handoff leaves to a person, stored in the ledger beside its handoff. {@code reason} names the rule
- * and the figures that tripped it; {@code facts} are what the reviewer needs (names, numbers, ids) and may hold
+ * and the figures that tripped it. {@code facts} are what the reviewer needs (names, numbers, ids) and may contain
  * personal data, so {@link #toString()} leaves them out and they are never logged. The id is
  * {@code <handoff key>/<n>}, where {@code n} is the handoff's version when it was held, for example
  * {@code hubspot:9999999:48000000001/4}.
@@ -47,6 +47,7 @@ public record ReviewItem(
                 resumeState, now, null, null, null);
     }
 
+    /** Returns the review id {@code <handoff key>/<handoffVersion>}. */
     public static String id(HandoffKey key, long handoffVersion) {
         return key.value() + "/" + handoffVersion;
     }

@@ -10,11 +10,13 @@ import dev.handoff.service.WebhookResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,7 @@ public final class ReviewOpsService {
     private static final Logger LOG = LoggerFactory.getLogger(ReviewOpsService.class);
     /** Retry-After for a retryable failure whose remote system named no delay. */
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
-    /** Upper bound of Retry-After, so a long budget window does not leave an operator waiting without an answer. */
+    /** Upper bound of Retry-After, so a long budget window does not leave an operator waiting without a response. */
     static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
 
     private final ReviewDecisionService decisions;
@@ -74,12 +76,18 @@ public final class ReviewOpsService {
                     + e.getMessage() + "); repeat the request after " + seconds + " s")
                     .withHeader("Retry-After", Long.toString(seconds));
         } catch (IllegalArgumentException e) {
-            return WebhookResponse.message(400, e.getMessage());
+            return rejected(request, 400, e);
         } catch (NotFoundException e) {
-            return WebhookResponse.message(404, e.getMessage());
+            return rejected(request, 404, e);
         } catch (ReviewAlreadyDecidedException e) {
-            return WebhookResponse.message(409, e.getMessage());
+            return rejected(request, 409, e);
         }
+    }
+
+    /** Logs a rejected request and returns its 4xx response. The messages name ids and parameters, not facts. */
+    private static WebhookResponse rejected(OpsRequest request, int status, RuntimeException failure) {
+        LOG.info("Ops request {} {} rejected with {}: {}", request.method(), request.path(), status, failure.getMessage());
+        return WebhookResponse.message(status, failure.getMessage());
     }
 
     private WebhookResponse route(OpsRequest request) {
@@ -128,7 +136,7 @@ public final class ReviewOpsService {
         view.put("status", item.status().name());
         view.put("reason", item.reason());
         view.put("fields", item.fields());
-        view.put("facts", new java.util.TreeMap<>(item.facts()));
+        view.put("facts", new TreeMap<>(item.facts()));
         view.put("resumeState", item.resumeState() == null ? null : item.resumeState().name());
         view.put("createdAt", item.createdAt().toString());
         view.put("ageHours", item.age(Instant.now(clock)).toHours());
@@ -182,7 +190,7 @@ public final class ReviewOpsService {
             return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + " '" + value + "' is invalid; use one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()));
+                    + Arrays.toString(type.getEnumConstants()));
         }
     }
 }

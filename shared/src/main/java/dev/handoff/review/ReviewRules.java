@@ -66,9 +66,9 @@ public final class ReviewRules {
     }
 
     /**
-     * PRICING_OVERRIDE: a line discount above the maximum, or a unit price more than the maximum percentage below
-     * the line's catalogue price. {@code cataloguePrices} maps CRM product ids to catalogue unit prices; lines
-     * without a product or a known catalogue price are checked for the discount only.
+     * Returns the PRICING_OVERRIDE findings: a line discount above the maximum, or a unit price more than the
+     * maximum percentage below the line's catalogue price. {@code cataloguePrices} maps CRM product ids to
+     * catalogue unit prices. Lines without a product or a known catalogue price are checked for the discount only.
      */
     public List<ReviewFinding> pricing(CrmDeal deal, Map<String, BigDecimal> cataloguePrices) {
         List<ReviewFinding> findings = new ArrayList<>();
@@ -99,13 +99,14 @@ public final class ReviewRules {
     }
 
     /**
-     * TAX_EXCEPTION: zero-rated or exempt lines; a standard-rated line invoiced in a currency other than the
-     * home currency; a total above the full tax invoice threshold to a buyer that gave a VAT number which is not
-     * 10 digits starting with 4; a registration number not in the form YYYY/NNNNNN/NN.
+     * Returns the TAX_EXCEPTION findings: a zero-rated or exempt line, or a standard-rated line invoiced in a
+     * currency other than the home currency. A total above the full tax invoice threshold to a buyer that gave a
+     * VAT number which is not 10 digits starting with 4, or a registration number not in the form YYYY/NNNNNN/NN,
+     * is also a finding.
      *
      * <p>A buyer counts as a VAT vendor when the CRM has a VAT number for it.
-     * TODO: a VAT vendor whose VAT number field is blank is not detected; that needs a CRM property saying the
-     * buyer is VAT-registered.
+     * NOTE: a VAT vendor whose VAT number field is blank is not detected. That needs a CRM property that marks the
+     * buyer as VAT-registered.
      */
     public List<ReviewFinding> tax(CrmDeal deal, String vatNumber, String registrationNumber) {
         List<ReviewFinding> findings = new ArrayList<>();
@@ -145,9 +146,12 @@ public final class ReviewRules {
     }
 
     /**
-     * CREDIT_DECISION: a new customer's first invoice above the limit for new customers; a customer with overdue
-     * invoices (when the policy holds on overdue); a customer whose outstanding balance plus this invoice would
-     * exceed its credit limit, taken from the accounting system or else from the policy.
+     * Returns the CREDIT_DECISION findings: a new customer's first invoice above the limit for new customers, or a
+     * customer with overdue invoices (when {@code holdOnOverdue} is set). A customer whose outstanding balance plus
+     * this invoice would exceed its credit limit, from the accounting system or else from the policy, is also one.
+     *
+     * <p>NOTE: the total is in the deal's currency and is not converted, so a deal in another currency is compared
+     * with home-currency limits as if it were in the home currency.
      */
     public List<ReviewFinding> credit(CrmDeal deal, boolean newCustomer, CreditStanding standing) {
         List<ReviewFinding> findings = new ArrayList<>();
@@ -179,7 +183,7 @@ public final class ReviewRules {
         return findings;
     }
 
-    /** Merges findings of the same type into one, so each type holds the handoff with one review item. */
+    /** Merges findings of the same type into one, so each type puts the handoff on hold with one review item. */
     public static List<ReviewFinding> onePerType(List<ReviewFinding> findings) {
         Map<ReviewType, ReviewFinding> merged = new LinkedHashMap<>();
         for (ReviewFinding finding : findings) {

@@ -1,6 +1,6 @@
 package dev.handoff.review;
 
-/** Kinds of decision that Handoff leaves to a person; each holds the handoff until someone decides. */
+/** Kinds of decision that Handoff leaves to a person. Each puts the handoff on hold until a person decides. */
 public enum ReviewType {
     /** A price below the catalogue, a large discount, or an amount changed after invoicing. */
     PRICING_OVERRIDE,
@@ -10,6 +10,6 @@ public enum ReviewType {
     TAX_EXCEPTION,
     /** Ambiguous or archived-only customer matches, and merged records. */
     CUSTOMER_MERGE,
-    /** A deal moved out of won, lost or deleted after invoicing; an invoice voided while the deal is still won. */
+    /** A deal moved out of won, lost or deleted after invoicing, or an invoice voided while the deal is still won. */
     COMMERCIAL_DISPUTE
 }

@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The contact is matched in this order, so an existing customer is not created twice: the ledger's link
  * (followed to the surviving contact if finance merged it), then {@link CustomerMatcher}'s lookups. A match
- * that is archived, ambiguous, or carries a different VAT number holds the handoff for a CUSTOMER_MERGE review.
- * The {@link FinanceGate} holds the deal for pricing and tax reviews before the customer step, and for credit
- * reviews once the customer is linked.
+ * that is archived, ambiguous, or carries a different VAT number puts the handoff on hold for a CUSTOMER_MERGE
+ * review. The {@link FinanceGate} puts the deal on hold for pricing and tax reviews before the customer step, and
+ * for credit reviews once the customer is linked.
  */
 public final class CustomerUpsertService {
 

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * Holds a handoff for a COMMERCIAL_DISPUTE review when its invoice was voided in accounting while the CRM deal
- * is still in a won stage: one system says the sale stands and the other cancelled it, so a person decides.
+ * is still in a won stage: the CRM still shows the sale and accounting cancelled it, so a person decides.
  * Approving accepts the void (the handoff resumes at VOIDED); rejecting closes the handoff. A deal that is no
  * longer won, or no longer readable, agrees with the void and is not held.
  */

@@ -10,6 +10,7 @@ import dev.handoff.domain.HandoffState;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.review.ReviewFinding;
+import dev.handoff.review.ReviewItem;
 import dev.handoff.review.ReviewRules;
 import dev.handoff.review.ReviewStatus;
 import dev.handoff.review.ReviewStore;
@@ -23,7 +24,7 @@ import java.util.Optional;
  * Applies the review rules at the two points where a handoff can stop for a person: before the customer step,
  * on the deal alone (pricing and tax, resuming at RECEIVED), and once the customer is linked (credit, resuming
  * at CUSTOMER_READY). A finding whose review a person already approved for this handoff, with the same reason,
- * no longer holds it, so an approved handoff passes the gate when it resumes.
+ * no longer puts it on hold, so an approved handoff passes the gate when it resumes.
  */
 public final class FinanceGate {
 
@@ -75,14 +76,18 @@ public final class FinanceGate {
 
     /** Returns true when a person approved a review of this type and reason for the handoff. */
     public boolean isApproved(HandoffKey key, ReviewType type, String reason) {
-        return reviews.forHandoff(key).stream()
-                .anyMatch(review -> review.status() == ReviewStatus.APPROVED && review.type() == type
-                        && review.reason().equals(reason));
+        return reviews.forHandoff(key).stream().anyMatch(review -> approves(review, type, reason));
     }
 
     private boolean hold(Handoff handoff, HandoffState resumeState, List<ReviewFinding> findings) {
-        List<ReviewFinding> open = ReviewRules.onePerType(findings).stream()
-                .filter(finding -> !isApproved(handoff.key(), finding.type(), finding.reason()))
+        List<ReviewFinding> merged = ReviewRules.onePerType(findings);
+        if (merged.isEmpty()) {
+            return false;
+        }
+
+        List<ReviewItem> earlier = reviews.forHandoff(handoff.key());
+        List<ReviewFinding> open = merged.stream()
+                .filter(finding -> earlier.stream().noneMatch(review -> approves(review, finding.type(), finding.reason())))
                 .toList();
         Handoff current = handoff;
         for (ReviewFinding finding : open) {
@@ -90,6 +95,10 @@ public final class FinanceGate {
                     finding.facts(), "");
         }
         return !open.isEmpty();
+    }
+
+    private static boolean approves(ReviewItem review, ReviewType type, String reason) {
+        return review.status() == ReviewStatus.APPROVED && review.type() == type && review.reason().equals(reason);
     }
 
     private static String trimToNull(String value) {

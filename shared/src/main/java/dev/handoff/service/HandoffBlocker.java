@@ -72,7 +72,7 @@ public final class HandoffBlocker {
 
     /**
      * Holds the handoff for a person's decision of the given type: moves it to IN_REVIEW (or keeps it there when
-     * another review already holds it), stores a pending review item, and shows sales on the deal that finance
+     * another review is already pending), stores a pending review item, and shows sales on the deal that finance
      * is reviewing it. {@code facts} are what the reviewer needs to decide (figures, ids, names); they are kept
      * in the review item only, never logged. {@code reason} follows the rules of
      * {@link #block(Handoff, HandoffState, List, String)} and may carry amounts. Approving the item resumes the

@@ -125,7 +125,7 @@ public final class InvoiceCreationService {
         String idempotencyKey = InvoiceDrafter.idempotencyKey(key);
 
         // The deal may have left won since the customer step. An invoice that an earlier attempt created is still
-        // adopted, because it exists in the accounting system; the deal change then puts it on hold for a dispute review.
+        // adopted, because it exists in the accounting system. The deal change then puts it on hold for a dispute review.
         Optional<AccountingInvoice> existing = Optional.empty();
         if (!wonStages.isWon(deal.pipeline(), deal.stage())) {
             existing = lookUpFirst ? findCreatedInvoice(request.reference()) : Optional.empty();

@@ -56,9 +56,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -119,12 +117,7 @@ class ReviewFlowTest {
 
     @BeforeAll
     static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
-        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamoDb)
-                .overrideConfiguration(configuration -> configuration
-                        .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(20))).maxAttempts(250))
-                .build()) {
-            waiter.waitUntilTableExists(request -> request.tableName(resources.tableName("LedgerTable")));
-        }
+        EngineTestData.awaitTable(dynamoDb, resources.tableName("LedgerTable"));
     }
 
     @BeforeEach
@@ -452,14 +445,7 @@ class ReviewFlowTest {
 
     @Test
     void paymentDuringReviewSyncsOnApproval() {
-        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
-        runCustomerUpsert();
-        runInvoiceCreation();
-        AccountingInvoice invoice = accounting.invoices.get(0);
-        CrmStatusWriter writer = new CrmStatusWriter(crm, ledger, clock);
-        new HandoffBlocker(ledger, reviews, writer, clock).holdForReview(handoff(), HandoffState.INVOICED,
-                ReviewType.PRICING_OVERRIDE, List.of("deal.amount"), "The deal amount changed after the invoice was raised.",
-                java.util.Map.of("invoiceId", invoice.invoiceId()), "");
+        AccountingInvoice invoice = invoiceHeldForAmountChange();
 
         // The customer pays while the review is pending; the payment event is ignored during the hold.
         accounting.pay(invoice.invoiceId(), invoice.total());
@@ -479,6 +465,25 @@ class ReviewFlowTest {
         assertThat(handoff().paymentStatus()).isEqualTo("PAID");
         assertThat(drain("OnboardingQueue", OnboardingTrigger.class)).hasSize(1);
         assertThat(accounting.invoices).hasSize(1);
+    }
+
+    @Test
+    void approvingAgainRequestsPaymentSync() {
+        AccountingInvoice invoice = invoiceHeldForAmountChange();
+        accounting.pay(invoice.invoiceId(), invoice.total());
+        String reviewId = pendingReviews().get(0).id();
+        // The approval note goes through, then the invoice status write after the resume fails.
+        crmWritesBeforeThrottle.set(1);
+
+        assertThatThrownBy(() -> decisions().approve(reviewId, REVIEWER, "amount change agreed"))
+                .isInstanceOf(ThrottledException.class);
+        assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
+        assertThat(drain("PaymentEventQueue", PaymentEventMessage.class)).isEmpty();
+
+        decisions().approve(reviewId, REVIEWER, "amount change agreed");
+
+        assertThat(drain("PaymentEventQueue", PaymentEventMessage.class))
+                .extracting(PaymentEventMessage::invoiceId).containsExactly(invoice.invoiceId());
     }
 
     @Test
@@ -598,6 +603,18 @@ class ReviewFlowTest {
                 new HandoffBlocker(ledger, reviews, writer, clock));
         return new PaymentStatusSyncService(ledger, accounting, writer, new QueuePublisher(sqs), OnboardingRule.fullyPaid(),
                 resources.queueUrl("OnboardingQueue"), clock, Optional.of(disputes));
+    }
+
+    /** Invoices the deal, puts the invoiced handoff on hold for a changed amount, and returns the invoice. */
+    private AccountingInvoice invoiceHeldForAmountChange() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        runInvoiceCreation();
+        AccountingInvoice invoice = accounting.invoices.get(0);
+        new HandoffBlocker(ledger, reviews, new CrmStatusWriter(crm, ledger, clock), clock).holdForReview(handoff(),
+                HandoffState.INVOICED, ReviewType.PRICING_OVERRIDE, List.of("deal.amount"),
+                "The deal amount changed after the invoice was raised.", Map.of("invoiceId", invoice.invoiceId()), "");
+        return invoice;
     }
 
     /** Voids the deal's invoice in the fake accounting system, as a person would in Xero, and returns its id. */
