@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.RetryableException;
 import dev.handoff.error.ThrottledException;
+import dev.handoff.http.HttpCalls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,17 +123,8 @@ public final class HubSpotAccessTokens implements Supplier<String> {
                     .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
                     .build();
 
-            HttpResponse<byte[]> response;
-            try {
-                response = httpClient.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (HttpTimeoutException e) {
-                throw new RetryableException("HubSpot token refresh timed out", e);
-            } catch (IOException e) {
-                throw new RetryableException("HubSpot token refresh failed: " + e.getClass().getSimpleName(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetryableException("HubSpot token refresh was interrupted", e);
-            }
+            HttpResponse<byte[]> response = HttpCalls.send(httpClient, request, HttpResponse.BodyHandlers.ofByteArray(),
+                    "HubSpot", "token refresh");
             return token(response);
         }
 

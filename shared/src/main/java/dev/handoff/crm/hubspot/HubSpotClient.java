@@ -12,13 +12,13 @@ import dev.handoff.crm.CrmLineItem;
 import dev.handoff.crm.DealMergedException;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.RetryableException;
+import dev.handoff.http.HttpCalls;
 import dev.handoff.http.HttpFailures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.math.BigDecimal;
@@ -352,17 +352,8 @@ public final class HubSpotClient implements CrmClient {
     /** Sends the request; a response with status {@code acceptedFailure} is returned instead of thrown. */
     private HttpResponse<byte[]> send(String operation, HttpRequest.Builder builder, int acceptedFailure) {
         rateLimits.beforeRequest(operation);
-        HttpResponse<byte[]> response;
-        try {
-            response = httpClient.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw new RetryableException(API + " " + operation + " timed out", e);
-        } catch (IOException e) {
-            throw new RetryableException(API + " " + operation + " failed: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableException(API + " " + operation + " was interrupted", e);
-        }
+        HttpResponse<byte[]> response = HttpCalls.send(httpClient, builder.build(), HttpResponse.BodyHandlers.ofByteArray(),
+                API, operation);
 
         if (response.statusCode() == 429) {
             throw rateLimits.rateLimited(operation, response);
