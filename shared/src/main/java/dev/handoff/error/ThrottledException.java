@@ -21,7 +21,7 @@ public class ThrottledException extends RetryableException {
         this(message, retryAfter, null);
     }
 
-    /** How long to wait before trying again; never null. */
+    /** Returns how long to wait before trying again, never null. */
     public Duration delay() {
         return delay;
     }

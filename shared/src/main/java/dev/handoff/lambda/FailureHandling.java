@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 public class FailureHandling {
 
-    /** Message attribute carrying the attempt number of a message sent again; absent on the first attempt. */
+    /** Message attribute carrying the attempt number of a message sent again, absent on the first attempt. */
     public static final String ATTEMPT_ATTRIBUTE = "handoffAttempt";
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureHandling.class);
@@ -90,7 +90,7 @@ public class FailureHandling {
                 null, Clock.systemUTC());
     }
 
-    /** Returns whether the scope is parked, with one consistent read; a failed read counts as not parked. */
+    /** Returns whether the scope is parked, with one consistent read. A failed read counts as not parked. */
     boolean isParked() {
         if (operations == null || parkScope == null) {
             return false;
@@ -263,7 +263,7 @@ public class FailureHandling {
         try {
             Optional<Handoff> found = ledger.find(key);
             if (found.isEmpty()) {
-                // No handoff to mark; the message failure item is what ops lists.
+                // No handoff to mark, so the message failure item is what ops lists.
                 return;
             }
             if (found.get().state().isTerminal() || found.get().state().isException()) {

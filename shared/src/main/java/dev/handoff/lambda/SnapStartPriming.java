@@ -36,7 +36,7 @@ public final class SnapStartPriming implements Resource {
         return priming;
     }
 
-    /** Runs the primer; a failure is logged and does not stop the snapshot, because priming only saves time. */
+    /** Runs the primer. A failure is logged and does not stop the snapshot, because priming only saves time. */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         try {

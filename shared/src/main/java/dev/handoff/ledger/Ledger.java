@@ -65,7 +65,7 @@ public class Ledger {
      * A record whose {@code expiresAt} has passed counts as absent even before DynamoDB's TTL deletes it,
      * which typically happens within two days of expiry.
      *
-     * @param source the webhook sender, for example {@code hubspot}; must not contain {@code #}
+     * @param source the webhook sender, for example {@code hubspot}, without {@code #}
      * @return {@link DeliveryOutcome#NEW} when this call stored the record, otherwise whether the earlier
      *     delivery was marked enqueued
      */

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * OAuth access token obtained from a refresh token with {@code POST /oauth/v1/token}
  * (https://developers.hubspot.com/docs/api/oauth/tokens). An OAuth token is refreshed before its
  * {@code expires_in} runs out, not after a 401, as https://developers.hubspot.com/docs/api/usage-details advises.
- * Safe for concurrent use; {@link #toString()} shows no token.
+ * Safe for concurrent use. {@link #toString()} shows no token.
  */
 public final class HubSpotAccessTokens implements Supplier<String> {
 
