@@ -338,15 +338,21 @@ public class Ledger {
     public List<Handoff> listByState(HandoffState state) {
         requirePresent(state, "state");
 
+        return queryIndex(dynamoDb, tableName, LedgerKeys.statePartition(state)).stream()
+                .map(HandoffItems::fromItem).toList();
+    }
+
+    /** Returns every item in one {@code gsi1} partition, newest first, reading every page. */
+    static List<Map<String, AttributeValue>> queryIndex(DynamoDbClient dynamoDb, String tableName, String partition) {
         QueryRequest query = QueryRequest.builder()
                 .tableName(tableName)
                 .indexName(LedgerKeys.GSI1)
-                .keyConditionExpression("#gsi1pk = :state")
+                .keyConditionExpression("#gsi1pk = :partition")
                 .expressionAttributeNames(Map.of("#gsi1pk", LedgerKeys.GSI1_PK))
-                .expressionAttributeValues(Map.of(":state", AttributeValue.fromS(LedgerKeys.statePartition(state))))
+                .expressionAttributeValues(Map.of(":partition", AttributeValue.fromS(partition)))
                 .scanIndexForward(false)
                 .build();
-        return dynamoDb.queryPaginator(query).items().stream().map(HandoffItems::fromItem).toList();
+        return dynamoDb.queryPaginator(query).items().stream().toList();
     }
 
     /** Returns the table name, for stores that keep their own items in the ledger table (review items). */
