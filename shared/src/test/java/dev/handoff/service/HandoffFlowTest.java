@@ -22,22 +22,20 @@ import dev.handoff.local.engines.LocalEnginesExtension;
 import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
-import dev.handoff.message.Json;
 import dev.handoff.message.OnboardingTrigger;
 import dev.handoff.message.PaymentEventMessage;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
+import dev.handoff.testing.EngineTestData;
 import dev.handoff.testing.FakeAccounting;
 import dev.handoff.testing.FakeCrm;
 import dev.handoff.testing.Fixtures;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,11 +46,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The four services chained by hand on the real ledger (dynalite) and real queues (ElasticMQ), with in-memory
@@ -87,13 +82,7 @@ class HandoffFlowTest {
 
     @BeforeAll
     static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
-        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamoDb)
-                .overrideConfiguration(WaiterOverrideConfiguration.builder().maxAttempts(250)
-                        .backoffStrategy(software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy.create(Duration.ofMillis(20)))
-                        .build())
-                .build()) {
-            waiter.waitUntilTableExists(request -> request.tableName(resources.tableName("LedgerTable")));
-        }
+        EngineTestData.awaitTable(dynamoDb, resources.tableName("LedgerTable"));
     }
 
     @BeforeEach
@@ -596,20 +585,7 @@ class HandoffFlowTest {
 
     /** Receives and deletes every message whose body contains {@code marker}. */
     private <T> List<T> drainByBody(String queue, Class<T> type, String marker) {
-        String url = resources.queueUrl(queue);
-        List<T> bodies = new ArrayList<>();
-        while (true) {
-            List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)
-                    .visibilityTimeout(0)).messages();
-            List<Message> ours = messages.stream().filter(message -> message.body().contains(marker)).toList();
-            if (ours.isEmpty()) {
-                return bodies;
-            }
-            for (Message message : ours) {
-                bodies.add(Json.read(message.body(), type));
-                sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
+        return EngineTestData.receiveAndDeleteMatching(sqs, resources.queueUrl(queue), marker, type);
     }
 
     private WebhookRequest signedWebhook(long eventId, int attempt) {
