@@ -6,6 +6,7 @@ import dev.handoff.error.DataException;
 import dev.handoff.error.FailureClass;
 import dev.handoff.error.FailureClassifier;
 import dev.handoff.error.HandoffException;
+import dev.handoff.error.RetryableException;
 import dev.handoff.error.ThrottledException;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
@@ -194,9 +195,11 @@ public class FailureHandling {
 
     private Duration retryDelay(Throwable failure, int attempt) {
         Duration delay = policy.delayAfter(attempt);
-        if (failure instanceof dev.handoff.error.RetryableException retryable && retryable.retryAfter().isPresent()
-                && retryable.retryAfter().get().compareTo(delay) > 0) {
-            delay = retryable.retryAfter().get();
+        if (failure instanceof RetryableException retryable) {
+            Duration requested = retryable.retryAfter().orElse(Duration.ZERO);
+            if (requested.compareTo(delay) > 0) {
+                delay = requested;
+            }
         }
         return RetryPolicy.withJitter(delay);
     }
@@ -266,11 +269,11 @@ public class FailureHandling {
                 // No handoff to mark, so the message failure item is what ops lists.
                 return;
             }
-            if (found.get().state().isTerminal() || found.get().state().isException()) {
+            Handoff handoff = found.get();
+            if (handoff.state().isTerminal() || handoff.state().isException()) {
                 appendEvent(key.value(), "failure", "DATA_ERROR", reason);
                 return;
             }
-            Handoff handoff = found.get();
             HandoffChange change = HandoffChange.none()
                     .set(Attribute.BLOCKED_REASON, "Data error on " + String.join(", ", fields) + ": " + reason
                             + "; fix the record in the CRM or accounting system, then run ./handoff ops replay")
