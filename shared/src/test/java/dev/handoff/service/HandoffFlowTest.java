@@ -95,7 +95,7 @@ class HandoffFlowTest {
 
     @Test
     void wonDealEndsInvoicedPaidAndOnboarded() {
-        assertThat(intake(1).handle(signedWebhook(3_000_000_101L, 0)).statusCode()).isEqualTo(200);
+        assertThat(intake().handle(signedWebhook(3_000_000_101L, 0)).statusCode()).isEqualTo(200);
 
         runCustomerUpsert();
         runInvoiceCreation();
@@ -126,7 +126,7 @@ class HandoffFlowTest {
     @Test
     void repeatedDeliveryYieldsOneInvoice() {
         // HubSpot re-sends an event whose first delivery was acknowledged too slowly: same eventId, next attempt.
-        DealWonIntakeService intake = intake(1);
+        DealWonIntakeService intake = intake();
         assertThat(intake.handle(signedWebhook(3_000_000_201L, 0)).statusCode()).isEqualTo(200);
         assertThat(intake.handle(signedWebhook(3_000_000_201L, 1)).statusCode()).isEqualTo(200);
 
@@ -189,11 +189,11 @@ class HandoffFlowTest {
 
     @Test
     void secondWonEventIsNoOp() {
-        intake(1).handle(signedWebhook(3_000_000_301L, 0));
+        intake().handle(signedWebhook(3_000_000_301L, 0));
         runCustomerUpsert();
         runInvoiceCreation();
 
-        intake(1).handle(signedWebhook(3_000_000_302L, 0));
+        intake().handle(signedWebhook(3_000_000_302L, 0));
 
         assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
         assertThat(accounting.invoices).hasSize(1);
@@ -201,7 +201,7 @@ class HandoffFlowTest {
 
     @Test
     void timedOutCreateIsAdoptedOnRetry() {
-        intake(1).handle(signedWebhook(3_000_000_401L, 0));
+        intake().handle(signedWebhook(3_000_000_401L, 0));
         runCustomerUpsert();
         List<InvoiceRequestMessage> requests = drain("InvoiceRequestQueue", InvoiceRequestMessage.class);
         accounting.timeoutsAfterCreate = 1;
@@ -229,7 +229,7 @@ class HandoffFlowTest {
             }
         };
         searchLagging.timeoutsAfterCreate = 1;
-        intake(1).handle(signedWebhook(3_000_000_451L, 0));
+        intake().handle(signedWebhook(3_000_000_451L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         InvoiceCreationService invoices = invoiceCreation(searchLagging);
@@ -246,7 +246,7 @@ class HandoffFlowTest {
     @Test
     void missingBillingDataBlocksWithNote() {
         crm.put(Fixtures.wonDeal(dealId, new dev.handoff.crm.CrmCompany(companyId, "Example Trading", null, null, null, null, null)));
-        intake(1).handle(signedWebhook(3_000_000_501L, 0));
+        intake().handle(signedWebhook(3_000_000_501L, 0));
 
         runCustomerUpsert();
 
@@ -264,12 +264,12 @@ class HandoffFlowTest {
     @Test
     void fixedDealResumesAfterNewWonEvent() {
         crm.put(Fixtures.wonDeal(dealId, new dev.handoff.crm.CrmCompany(companyId, "Example Trading", null, null, null, null, null)));
-        intake(1).handle(signedWebhook(3_000_000_601L, 0));
+        intake().handle(signedWebhook(3_000_000_601L, 0));
         runCustomerUpsert();
         assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
 
         crm.put(Fixtures.wonDeal(dealId, Fixtures.company(companyId)));
-        intake(1).handle(signedWebhook(3_000_000_602L, 0));
+        intake().handle(signedWebhook(3_000_000_602L, 0));
         runCustomerUpsert();
         runInvoiceCreation();
 
@@ -283,7 +283,7 @@ class HandoffFlowTest {
         // Xero already has the company under another e-mail and no contact number; the VAT number matches.
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000c9", null, "Example Trading (Pty) Ltd",
                 "4000000000", null, "info@example-trading.test", "ACTIVE"));
-        intake(1).handle(signedWebhook(3_000_000_701L, 0));
+        intake().handle(signedWebhook(3_000_000_701L, 0));
 
         runCustomerUpsert();
 
@@ -296,7 +296,7 @@ class HandoffFlowTest {
     void nameMatchWithOtherVatHoldsForMerge() {
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000d1", null, "Example Trading (Pty) Ltd",
                 "4999999999", null, null, "ACTIVE"));
-        intake(1).handle(signedWebhook(3_000_000_801L, 0));
+        intake().handle(signedWebhook(3_000_000_801L, 0));
 
         runCustomerUpsert();
 
@@ -309,7 +309,7 @@ class HandoffFlowTest {
     void archivedOnlyMatchHoldsForReview() {
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000e1", null, "Example Trading (Pty) Ltd",
                 "4000000000", null, null, "ARCHIVED"));
-        intake(1).handle(signedWebhook(3_000_000_901L, 0));
+        intake().handle(signedWebhook(3_000_000_901L, 0));
 
         runCustomerUpsert();
 
@@ -326,7 +326,7 @@ class HandoffFlowTest {
                 throw new DataException("Xero create contact: <validation message>", List.of("company"));
             }
         };
-        intake(1).handle(signedWebhook(3_000_001_001L, 0));
+        intake().handle(signedWebhook(3_000_001_001L, 0));
 
         DealWonMessage message = drain("DealWonQueue", DealWonMessage.class).get(0);
         CustomerUpsertService.Outcome outcome = customerUpsert(rejecting).process(message);
@@ -345,7 +345,7 @@ class HandoffFlowTest {
     void archivedContactNumberMatchHoldsForReview() {
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000f1", companyId, "Example Trading (Pty) Ltd",
                 "4000000000", null, null, "ARCHIVED"));
-        intake(1).handle(signedWebhook(3_000_000_951L, 0));
+        intake().handle(signedWebhook(3_000_000_951L, 0));
 
         runCustomerUpsert();
 
@@ -363,7 +363,7 @@ class HandoffFlowTest {
                         List.of("line_item.9001.handoff_tax_category"));
             }
         };
-        intake(1).handle(signedWebhook(3_000_000_961L, 0));
+        intake().handle(signedWebhook(3_000_000_961L, 0));
         DealWonMessage message = drain("DealWonQueue", DealWonMessage.class).get(0);
 
         CustomerUpsertService.Outcome outcome = customerUpsert(accounting, invalidTaxCategory).process(message);
@@ -389,7 +389,7 @@ class HandoffFlowTest {
                 return invoice;
             }
         };
-        intake(1).handle(signedWebhook(3_000_000_971L, 0));
+        intake().handle(signedWebhook(3_000_000_971L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         InvoiceCreationService invoices = invoiceCreation(rejectingAfterCreate);
@@ -405,7 +405,7 @@ class HandoffFlowTest {
 
     @Test
     void paymentEventDuringInFlightIsRetried() {
-        intake(1).handle(signedWebhook(3_000_000_981L, 0));
+        intake().handle(signedWebhook(3_000_000_981L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         accounting.timeoutsAfterCreate = 1;
@@ -420,7 +420,7 @@ class HandoffFlowTest {
 
     @Test
     void adoptedPaidInvoiceQueuesPaymentSync() {
-        intake(1).handle(signedWebhook(3_000_000_991L, 0));
+        intake().handle(signedWebhook(3_000_000_991L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         accounting.timeoutsAfterCreate = 1;
@@ -439,7 +439,7 @@ class HandoffFlowTest {
     @Test
     void redeliveredRequestQueuesMissingPaymentSync() {
         // The last attempt adopted a paid invoice and died before queuing the payment sync.
-        intake(1).handle(signedWebhook(3_000_000_993L, 0));
+        intake().handle(signedWebhook(3_000_000_993L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         accounting.timeoutsAfterCreate = 1;
@@ -457,7 +457,7 @@ class HandoffFlowTest {
 
     @Test
     void partialPaymentSyncsWithoutTrigger() {
-        intake(1).handle(signedWebhook(3_000_001_101L, 0));
+        intake().handle(signedWebhook(3_000_001_101L, 0));
         runCustomerUpsert();
         runInvoiceCreation();
         AccountingInvoice invoice = accounting.invoices.get(0);
@@ -481,7 +481,7 @@ class HandoffFlowTest {
 
     @Test
     void percentRuleTriggersOnPartialPayment() {
-        intake(1).handle(signedWebhook(3_000_001_201L, 0));
+        intake().handle(signedWebhook(3_000_001_201L, 0));
         runCustomerUpsert();
         runInvoiceCreation();
         AccountingInvoice invoice = accounting.invoices.get(0);
@@ -509,13 +509,13 @@ class HandoffFlowTest {
 
     @Test
     void eventForOtherPortalIsIgnored() {
-        WebhookResponse response = intake(1).handle(signedWebhook(3_000_001_301L, 0, "1234567"));
+        WebhookResponse response = intake().handle(signedWebhook(3_000_001_301L, 0, "1234567"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
     }
 
-    private DealWonIntakeService intake(int unused) {
+    private DealWonIntakeService intake() {
         return intake(clock);
     }
 
