@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * API tokens and webhook signing keys. In AWS they come from one Secrets Manager secret (a JSON object
- * named by {@code HANDOFF_SECRET_ID}), read once per function instance; on the local stack, where
+ * named by {@code HANDOFF_SECRET_ID}), read once per function instance. On the local stack, where
  * {@code HANDOFF_SECRET_ID} is empty, they come from environment variables of the same names.
  * {@link #toString()} never shows a value.
  */

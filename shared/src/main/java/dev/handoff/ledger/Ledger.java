@@ -172,7 +172,8 @@ public class Ledger {
      * event (step {@code state}, outcome {@code next}, detail {@code from <old state>}) in a separate write,
      * whose failure is logged rather than thrown.
      *
-     * @throws IllegalStateException if {@code current.state()} may not move to {@code next}; nothing is written
+     * @throws IllegalStateException if {@code current.state()} may not move to {@code next}. Nothing is written
+     *     in that case.
      * @throws StaleHandoffException if the stored state or version differs from {@code current}
      */
     public Handoff transition(Handoff current, HandoffState next, HandoffChange change, Instant now) {

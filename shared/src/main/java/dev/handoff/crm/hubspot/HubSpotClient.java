@@ -283,7 +283,7 @@ public final class HubSpotClient implements CrmClient {
     /**
      * Reads the records in chunks of {@value #BATCH_READ_MAX_INPUTS}. HubSpot responds 207 Multi-Status with the
      * records it found when some ids do not exist. With {@code requireAll} a missing record is retryable, because
-     * an association pointed to it; without it, a missing record is left out.
+     * an association pointed to it. Without it, a missing record is left out.
      */
     private <T> List<T> batchRead(String objectType, List<String> propertyNames, List<String> ids,
             boolean requireAll, Function<JsonNode, T> mapper) {

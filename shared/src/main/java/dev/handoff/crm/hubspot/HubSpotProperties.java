@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * HubSpot property names that Handoff reads and writes, in one place so the setup guide can list them.
- * Names starting with {@code handoff_} are custom properties that the portal admin creates; the rest are
+ * Names starting with {@code handoff_} are custom properties that the portal admin creates. The rest are
  * HubSpot defaults. See https://developers.hubspot.com/docs/api/crm/deals and the notes guide at
  * https://developers.hubspot.com/docs/api-reference/crm-notes-v3/guide .
  */
