@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * Settings read once per function instance from the Lambda environment and the configuration file
  * ({@link ConfigFile}). Each getter for a required variable throws {@link ConfigurationException} naming the
  * variable, so a function fails at its first use with a message that names the value to set. For the settings
- * the file also holds (won stages, invoice settings, onboarding rule), a non-blank environment variable
+ * the file also contains (won stages, invoice settings, onboarding rule), a non-blank environment variable
  * overrides the file. docs/configuration.md lists every variable and key.
  */
 public final class HandoffConfig {
@@ -180,7 +180,7 @@ public final class HandoffConfig {
                 + "' is invalid; use a number from 1 (Xero's real limits, as in AWS) to 1000");
     }
 
-    /** Secrets Manager secret id; empty when secrets come straight from the environment (local stack). */
+    /** Secrets Manager secret id, empty when secrets come straight from the environment (local stack). */
     public Optional<String> secretId() {
         return optional("HANDOFF_SECRET_ID");
     }
@@ -195,7 +195,7 @@ public final class HandoffConfig {
                 "Environment variable " + name + " is missing; set it to " + meaning));
     }
 
-    /** Reads a parameter; a hierarchical name given without its leading slash, as the template takes it, gets one. */
+    /** Reads a parameter. A hierarchical name given without its leading slash, as the template takes it, gets one. */
     private String readSsmParameter(String name) {
         String fullName = name.contains("/") && !name.startsWith("/") ? "/" + name : name;
         try (SsmClient ssm = new AwsClients(this).ssm()) {

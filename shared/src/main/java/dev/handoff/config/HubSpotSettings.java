@@ -39,7 +39,7 @@ public final class HubSpotSettings {
 
     /**
      * Returns {@code HUBSPOT_ACCEPT_LEGACY_SIGNATURES}: whether webhooks signed only with v1 or v2 are accepted.
-     * They carry no timestamp, so they can be replayed; the ledger's record of each event id makes a replay a no-op.
+     * They carry no timestamp, so they can be replayed, but the ledger's record of each event id makes a replay a no-op.
      */
     public boolean acceptLegacySignatures() {
         String value = config.optional("HUBSPOT_ACCEPT_LEGACY_SIGNATURES").orElse("true").toLowerCase(Locale.ROOT);

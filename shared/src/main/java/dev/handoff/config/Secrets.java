@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * API tokens and webhook signing keys. In AWS they come from one Secrets Manager secret (a JSON object
- * named by {@code HANDOFF_SECRET_ID}), read once per function instance; on the local stack, where
+ * named by {@code HANDOFF_SECRET_ID}), read once per function instance. On the local stack, where
  * {@code HANDOFF_SECRET_ID} is empty, they come from environment variables of the same names.
  * {@link #toString()} never shows a value.
  */
@@ -18,7 +18,7 @@ public final class Secrets {
 
     public static final String HUBSPOT_ACCESS_TOKEN = "HUBSPOT_ACCESS_TOKEN";
     public static final String HUBSPOT_CLIENT_SECRET = "HUBSPOT_CLIENT_SECRET";
-    /** OAuth app id; with {@link #HUBSPOT_REFRESH_TOKEN}, used in place of {@link #HUBSPOT_ACCESS_TOKEN}. */
+    /** OAuth app id. With {@link #HUBSPOT_REFRESH_TOKEN}, it is used in place of {@link #HUBSPOT_ACCESS_TOKEN}. */
     public static final String HUBSPOT_CLIENT_ID = "HUBSPOT_CLIENT_ID";
     public static final String HUBSPOT_REFRESH_TOKEN = "HUBSPOT_REFRESH_TOKEN";
     public static final String XERO_ACCESS_TOKEN = "XERO_ACCESS_TOKEN";

@@ -3,7 +3,7 @@ package dev.handoff.crm;
 /**
  * Deal properties Handoff writes back to the CRM. Accounting facts carry the {@code acct_} prefix, the
  * handoff's own progress the {@code handoff_} prefix. Accounting is the source of truth for every
- * {@code acct_} property; Handoff never reads them back.
+ * {@code acct_} property, so Handoff never reads them back.
  */
 public final class CrmProperties {
 

@@ -18,9 +18,9 @@ public enum HandoffState {
     ONBOARDING_SENT,
     VOIDED,
     BLOCKED,
-    /** Held until a person approves or rejects a review item; approval resumes from the stored resume state. */
+    /** Held until a person approves or rejects a review item. Approval resumes from the stored resume state. */
     IN_REVIEW,
-    /** A reviewer rejected the handoff; nothing more happens to it. */
+    /** A reviewer rejected the handoff, so nothing more happens to it. */
     REJECTED,
     FAILED;
 

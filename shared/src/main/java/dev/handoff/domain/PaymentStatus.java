@@ -41,8 +41,8 @@ public enum PaymentStatus {
     }
 
     /**
-     * Returns paid plus credited as a fraction of the total, rounded half-up to four places, for display; zero
-     * for a zero total. Decisions use {@link #isSettledAtLeast}.
+     * Returns paid plus credited as a fraction of the total, rounded half-up to four places, for display.
+     * Returns zero for a zero total. Decisions use {@link #isSettledAtLeast}.
      */
     public static BigDecimal settledFraction(AccountingInvoice invoice) {
         BigDecimal total = orZero(invoice.total());

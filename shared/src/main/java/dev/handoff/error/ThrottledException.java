@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A remote system or Handoff's own request budget asked for the work to wait. The work is delayed by
- * {@link #retryAfter()} and tried again; the wait does not count as a failed attempt, so throttling never
+ * {@link #retryAfter()} and tried again. The wait does not count as a failed attempt, so throttling never
  * moves a message to a dead-letter queue.
  */
 public class ThrottledException extends RetryableException {
@@ -21,7 +21,7 @@ public class ThrottledException extends RetryableException {
         this(message, retryAfter, null);
     }
 
-    /** How long to wait before trying again; never null. */
+    /** Returns how long to wait before trying again, never null. */
     public Duration delay() {
         return delay;
     }

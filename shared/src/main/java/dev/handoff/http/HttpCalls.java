@@ -20,8 +20,18 @@ public final class HttpCalls {
      * @throws RetryableException on a timeout, a connection failure or an interrupt
      */
     public static HttpResponse<String> send(HttpClient http, HttpRequest request, String api, String operation) {
+        return send(http, request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), api, operation);
+    }
+
+    /**
+     * Sends {@code request} and returns the response with the body that {@code bodyHandler} reads, whatever its status.
+     *
+     * @throws RetryableException on a timeout, a connection failure or an interrupt
+     */
+    public static <T> HttpResponse<T> send(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> bodyHandler,
+            String api, String operation) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request, bodyHandler);
         } catch (HttpTimeoutException e) {
             throw new RetryableException(api + " " + operation + " timed out", e);
         } catch (IOException e) {

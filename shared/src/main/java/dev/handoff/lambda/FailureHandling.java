@@ -6,6 +6,7 @@ import dev.handoff.error.DataException;
 import dev.handoff.error.FailureClass;
 import dev.handoff.error.FailureClassifier;
 import dev.handoff.error.HandoffException;
+import dev.handoff.error.RetryableException;
 import dev.handoff.error.ThrottledException;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.HandoffChange;
@@ -54,7 +55,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 public class FailureHandling {
 
-    /** Message attribute carrying the attempt number of a message sent again; absent on the first attempt. */
+    /** Message attribute carrying the attempt number of a message sent again, absent on the first attempt. */
     public static final String ATTEMPT_ATTRIBUTE = "handoffAttempt";
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureHandling.class);
@@ -90,7 +91,7 @@ public class FailureHandling {
                 null, Clock.systemUTC());
     }
 
-    /** Returns whether the scope is parked, with one consistent read; a failed read counts as not parked. */
+    /** Returns whether the scope is parked, with one consistent read. A failed read counts as not parked. */
     boolean isParked() {
         if (operations == null || parkScope == null) {
             return false;
@@ -194,9 +195,11 @@ public class FailureHandling {
 
     private Duration retryDelay(Throwable failure, int attempt) {
         Duration delay = policy.delayAfter(attempt);
-        if (failure instanceof dev.handoff.error.RetryableException retryable && retryable.retryAfter().isPresent()
-                && retryable.retryAfter().get().compareTo(delay) > 0) {
-            delay = retryable.retryAfter().get();
+        if (failure instanceof RetryableException retryable) {
+            Duration requested = retryable.retryAfter().orElse(Duration.ZERO);
+            if (requested.compareTo(delay) > 0) {
+                delay = requested;
+            }
         }
         return RetryPolicy.withJitter(delay);
     }
@@ -263,14 +266,14 @@ public class FailureHandling {
         try {
             Optional<Handoff> found = ledger.find(key);
             if (found.isEmpty()) {
-                // No handoff to mark; the message failure item is what ops lists.
-                return;
-            }
-            if (found.get().state().isTerminal() || found.get().state().isException()) {
-                appendEvent(key.value(), "failure", "DATA_ERROR", reason);
+                // No handoff to mark, so the message failure item is what ops lists.
                 return;
             }
             Handoff handoff = found.get();
+            if (handoff.state().isTerminal() || handoff.state().isException()) {
+                appendEvent(key.value(), "failure", "DATA_ERROR", reason);
+                return;
+            }
             HandoffChange change = HandoffChange.none()
                     .set(Attribute.BLOCKED_REASON, "Data error on " + String.join(", ", fields) + ": " + reason
                             + "; fix the record in the CRM or accounting system, then run ./handoff ops replay")

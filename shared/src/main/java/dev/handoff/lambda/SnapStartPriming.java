@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a priming step before Lambda SnapStart takes its snapshot, so that restored execution environments start
- * with the SDK and JSON classes loaded and initialised. It uses the CRaC API that SnapStart implements; on a JVM
- * without CRaC the registration does nothing.
+ * with the SDK and JSON classes loaded and initialised. It uses the CRaC API that SnapStart implements. On a JVM
+ * without CRaC, the registration does nothing.
  *
  * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html">Lambda SnapStart runtime hooks for Java</a>
  */
@@ -36,7 +36,7 @@ public final class SnapStartPriming implements Resource {
         return priming;
     }
 
-    /** Runs the primer; a failure is logged and does not stop the snapshot, because priming only saves time. */
+    /** Runs the primer. A failure is logged and does not stop the snapshot, because priming only saves time. */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         try {

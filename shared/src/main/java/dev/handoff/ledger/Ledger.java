@@ -65,7 +65,7 @@ public class Ledger {
      * A record whose {@code expiresAt} has passed counts as absent even before DynamoDB's TTL deletes it,
      * which typically happens within two days of expiry.
      *
-     * @param source the webhook sender, for example {@code hubspot}; must not contain {@code #}
+     * @param source the webhook sender, for example {@code hubspot}, without {@code #}
      * @return {@link DeliveryOutcome#NEW} when this call stored the record, otherwise whether the earlier
      *     delivery was marked enqueued
      */
@@ -172,7 +172,8 @@ public class Ledger {
      * event (step {@code state}, outcome {@code next}, detail {@code from <old state>}) in a separate write,
      * whose failure is logged rather than thrown.
      *
-     * @throws IllegalStateException if {@code current.state()} may not move to {@code next}; nothing is written
+     * @throws IllegalStateException if {@code current.state()} may not move to {@code next}. Nothing is written
+     *     in that case.
      * @throws StaleHandoffException if the stored state or version differs from {@code current}
      */
     public Handoff transition(Handoff current, HandoffState next, HandoffChange change, Instant now) {
@@ -338,15 +339,21 @@ public class Ledger {
     public List<Handoff> listByState(HandoffState state) {
         requirePresent(state, "state");
 
+        return queryIndex(dynamoDb, tableName, LedgerKeys.statePartition(state)).stream()
+                .map(HandoffItems::fromItem).toList();
+    }
+
+    /** Returns every item in one {@code gsi1} partition, newest first, reading every page. */
+    static List<Map<String, AttributeValue>> queryIndex(DynamoDbClient dynamoDb, String tableName, String partition) {
         QueryRequest query = QueryRequest.builder()
                 .tableName(tableName)
                 .indexName(LedgerKeys.GSI1)
-                .keyConditionExpression("#gsi1pk = :state")
+                .keyConditionExpression("#gsi1pk = :partition")
                 .expressionAttributeNames(Map.of("#gsi1pk", LedgerKeys.GSI1_PK))
-                .expressionAttributeValues(Map.of(":state", AttributeValue.fromS(LedgerKeys.statePartition(state))))
+                .expressionAttributeValues(Map.of(":partition", AttributeValue.fromS(partition)))
                 .scanIndexForward(false)
                 .build();
-        return dynamoDb.queryPaginator(query).items().stream().map(HandoffItems::fromItem).toList();
+        return dynamoDb.queryPaginator(query).items().stream().toList();
     }
 
     /** Returns the table name, for stores that keep their own items in the ledger table (review items). */

@@ -56,7 +56,7 @@ final class LedgerKeys {
         return "STATE#" + state.name();
     }
 
-    /** Sorts by last update; the handoff key only breaks ties between handoffs updated at the same instant. */
+    /** Sorts by last update. The handoff key only breaks ties between handoffs updated at the same instant. */
     static String stateSortKey(Instant updatedAt, HandoffKey key) {
         return timestamp(updatedAt) + "#" + key.value();
     }

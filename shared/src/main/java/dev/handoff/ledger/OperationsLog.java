@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * The ledger items that operations need besides handoffs: why a message failed, which scopes are parked, and
@@ -46,18 +45,19 @@ public class OperationsLog {
         requirePresent(failure, "failure");
         requireText(failure.messageId(), "messageId");
 
+        String at = LedgerKeys.timestamp(failure.at());
         Map<String, AttributeValue> item = new HashMap<>(key("MESSAGE#" + failure.messageId(), "FAILURE"));
         item.put("messageId", s(failure.messageId()));
         item.put("queue", s(failure.queue()));
         item.put("failureClass", s(failure.failureClass().name()));
         item.put("reason", s(failure.reason()));
         item.put("attempt", AttributeValue.fromN(Integer.toString(failure.attempt())));
-        item.put("at", s(LedgerKeys.timestamp(failure.at())));
+        item.put("at", s(at));
         if (failure.handoffKey() != null) {
             item.put("handoffKey", s(failure.handoffKey()));
         }
         item.put(LedgerKeys.GSI1_PK, s(MESSAGE_FAILURES));
-        item.put(LedgerKeys.GSI1_SK, s(LedgerKeys.timestamp(failure.at()) + "#" + failure.messageId()));
+        item.put(LedgerKeys.GSI1_SK, s(at + "#" + failure.messageId()));
         put(item);
     }
 
@@ -71,7 +71,7 @@ public class OperationsLog {
         return queryIndex(MESSAGE_FAILURES).stream().map(OperationsLog::messageFailure).toList();
     }
 
-    /** Parks a scope; parking it again keeps the first time and replaces the reason. */
+    /** Parks a scope. Parking it again keeps the first {@code parkedAt} and replaces the reason. */
     public void park(String scope, String reason, Instant now) {
         requireText(scope, "scope");
         requireText(reason, "reason");
@@ -110,16 +110,16 @@ public class OperationsLog {
         requirePresent(action, "action");
         requireText(action.action(), "action");
 
-        String suffix = randomSuffix();
-        Map<String, AttributeValue> item = new HashMap<>(key("OPS#" + LedgerKeys.timestamp(action.at()).substring(0, 10),
-                LedgerKeys.timestamp(action.at()) + "#" + suffix));
+        String at = LedgerKeys.timestamp(action.at());
+        String sortKey = at + "#" + randomSuffix();
+        Map<String, AttributeValue> item = new HashMap<>(key("OPS#" + at.substring(0, 10), sortKey));
         item.put("action", s(action.action()));
         item.put("target", s(blankToDash(action.target())));
         item.put("outcome", s(blankToDash(action.outcome())));
         item.put("actor", s(blankToDash(action.actor())));
-        item.put("at", s(LedgerKeys.timestamp(action.at())));
+        item.put("at", s(at));
         item.put(LedgerKeys.GSI1_PK, s(OPS));
-        item.put(LedgerKeys.GSI1_SK, s(LedgerKeys.timestamp(action.at()) + "#" + suffix));
+        item.put(LedgerKeys.GSI1_SK, s(sortKey));
         put(item);
     }
 
@@ -158,15 +158,7 @@ public class OperationsLog {
     }
 
     private List<Map<String, AttributeValue>> queryIndex(String partition) {
-        QueryRequest query = QueryRequest.builder()
-                .tableName(tableName)
-                .indexName(LedgerKeys.GSI1)
-                .keyConditionExpression("#gsi1pk = :partition")
-                .expressionAttributeNames(Map.of("#gsi1pk", LedgerKeys.GSI1_PK))
-                .expressionAttributeValues(Map.of(":partition", s(partition)))
-                .scanIndexForward(false)
-                .build();
-        return dynamoDb.queryPaginator(query).items().stream().toList();
+        return Ledger.queryIndex(dynamoDb, tableName, partition);
     }
 
     private void put(Map<String, AttributeValue> item) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PaymentStatusTest {
 
     @Test
-    void authorisedWithPaymentAndCreditNoteIsPartiallyPaid() {
+    void paymentPlusCreditNoteIsPartiallyPaid() {
         AccountingInvoice invoice = invoice("AUTHORISED", "11500.00", "5000.00", "1500.00", "5000.00");
 
         assertThat(PaymentStatus.of(invoice)).isEqualTo(PaymentStatus.PARTIALLY_PAID);

@@ -20,9 +20,9 @@ import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.message.DealChange;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
-import dev.handoff.message.Json;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
+import dev.handoff.testing.EngineTestData;
 import dev.handoff.testing.FakeAccounting;
 import dev.handoff.testing.FakeCrm;
 import dev.handoff.testing.Fixtures;
@@ -32,7 +32,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +40,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * HubSpot change, merge and association events on the real ledger (dynalite) and deal-won queue (ElasticMQ):
@@ -351,22 +349,9 @@ class DealChangeFlowTest {
         return drain("DealWonQueue", DealWonMessage.class, marker);
     }
 
-    /** Receives and deletes every message whose body contains {@code marker}; other tests' messages are left. */
+    /** Receives and deletes every message whose body contains {@code marker}, leaving other tests' messages. */
     private <T> List<T> drain(String queue, Class<T> type, String marker) {
-        String url = resources.queueUrl(queue);
-        List<T> bodies = new ArrayList<>();
-        while (true) {
-            List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10)
-                    .waitTimeSeconds(0).visibilityTimeout(0)).messages();
-            List<Message> ours = messages.stream().filter(message -> message.body().contains(marker)).toList();
-            if (ours.isEmpty()) {
-                return bodies;
-            }
-            for (Message message : ours) {
-                bodies.add(Json.read(message.body(), type));
-                sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
+        return EngineTestData.receiveAndDeleteMatching(sqs, resources.queueUrl(queue), marker, type);
     }
 
     private static String propertyChange(String dealId, String property, String value) {

@@ -22,22 +22,20 @@ import dev.handoff.local.engines.LocalEnginesExtension;
 import dev.handoff.local.engines.ProvisionedResources;
 import dev.handoff.message.DealWonMessage;
 import dev.handoff.message.InvoiceRequestMessage;
-import dev.handoff.message.Json;
 import dev.handoff.message.OnboardingTrigger;
 import dev.handoff.message.PaymentEventMessage;
 import dev.handoff.message.QueuePublisher;
 import dev.handoff.observability.Metrics;
+import dev.handoff.testing.EngineTestData;
 import dev.handoff.testing.FakeAccounting;
 import dev.handoff.testing.FakeCrm;
 import dev.handoff.testing.Fixtures;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,11 +46,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The four services chained by hand on the real ledger (dynalite) and real queues (ElasticMQ), with in-memory
@@ -87,13 +82,7 @@ class HandoffFlowTest {
 
     @BeforeAll
     static void awaitTable(DynamoDbClient dynamoDb, ProvisionedResources resources) {
-        try (DynamoDbWaiter waiter = DynamoDbWaiter.builder().client(dynamoDb)
-                .overrideConfiguration(WaiterOverrideConfiguration.builder().maxAttempts(250)
-                        .backoffStrategy(software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy.create(Duration.ofMillis(20)))
-                        .build())
-                .build()) {
-            waiter.waitUntilTableExists(request -> request.tableName(resources.tableName("LedgerTable")));
-        }
+        EngineTestData.awaitTable(dynamoDb, resources.tableName("LedgerTable"));
     }
 
     @BeforeEach
@@ -106,7 +95,7 @@ class HandoffFlowTest {
 
     @Test
     void wonDealEndsInvoicedPaidAndOnboarded() {
-        assertThat(intake(1).handle(signedWebhook(3_000_000_101L, 0)).statusCode()).isEqualTo(200);
+        assertThat(intake().handle(signedWebhook(3_000_000_101L, 0)).statusCode()).isEqualTo(200);
 
         runCustomerUpsert();
         runInvoiceCreation();
@@ -137,7 +126,7 @@ class HandoffFlowTest {
     @Test
     void repeatedDeliveryYieldsOneInvoice() {
         // HubSpot re-sends an event whose first delivery was acknowledged too slowly: same eventId, next attempt.
-        DealWonIntakeService intake = intake(1);
+        DealWonIntakeService intake = intake();
         assertThat(intake.handle(signedWebhook(3_000_000_201L, 0)).statusCode()).isEqualTo(200);
         assertThat(intake.handle(signedWebhook(3_000_000_201L, 1)).statusCode()).isEqualTo(200);
 
@@ -200,11 +189,11 @@ class HandoffFlowTest {
 
     @Test
     void secondWonEventIsNoOp() {
-        intake(1).handle(signedWebhook(3_000_000_301L, 0));
+        intake().handle(signedWebhook(3_000_000_301L, 0));
         runCustomerUpsert();
         runInvoiceCreation();
 
-        intake(1).handle(signedWebhook(3_000_000_302L, 0));
+        intake().handle(signedWebhook(3_000_000_302L, 0));
 
         assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
         assertThat(accounting.invoices).hasSize(1);
@@ -212,7 +201,7 @@ class HandoffFlowTest {
 
     @Test
     void timedOutCreateIsAdoptedOnRetry() {
-        intake(1).handle(signedWebhook(3_000_000_401L, 0));
+        intake().handle(signedWebhook(3_000_000_401L, 0));
         runCustomerUpsert();
         List<InvoiceRequestMessage> requests = drain("InvoiceRequestQueue", InvoiceRequestMessage.class);
         accounting.timeoutsAfterCreate = 1;
@@ -240,7 +229,7 @@ class HandoffFlowTest {
             }
         };
         searchLagging.timeoutsAfterCreate = 1;
-        intake(1).handle(signedWebhook(3_000_000_451L, 0));
+        intake().handle(signedWebhook(3_000_000_451L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         InvoiceCreationService invoices = invoiceCreation(searchLagging);
@@ -257,7 +246,7 @@ class HandoffFlowTest {
     @Test
     void missingBillingDataBlocksWithNote() {
         crm.put(Fixtures.wonDeal(dealId, new dev.handoff.crm.CrmCompany(companyId, "Example Trading", null, null, null, null, null)));
-        intake(1).handle(signedWebhook(3_000_000_501L, 0));
+        intake().handle(signedWebhook(3_000_000_501L, 0));
 
         runCustomerUpsert();
 
@@ -275,12 +264,12 @@ class HandoffFlowTest {
     @Test
     void fixedDealResumesAfterNewWonEvent() {
         crm.put(Fixtures.wonDeal(dealId, new dev.handoff.crm.CrmCompany(companyId, "Example Trading", null, null, null, null, null)));
-        intake(1).handle(signedWebhook(3_000_000_601L, 0));
+        intake().handle(signedWebhook(3_000_000_601L, 0));
         runCustomerUpsert();
         assertThat(handoff().state()).isEqualTo(HandoffState.BLOCKED);
 
         crm.put(Fixtures.wonDeal(dealId, Fixtures.company(companyId)));
-        intake(1).handle(signedWebhook(3_000_000_602L, 0));
+        intake().handle(signedWebhook(3_000_000_602L, 0));
         runCustomerUpsert();
         runInvoiceCreation();
 
@@ -294,7 +283,7 @@ class HandoffFlowTest {
         // Xero already has the company under another e-mail and no contact number; the VAT number matches.
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000c9", null, "Example Trading (Pty) Ltd",
                 "4000000000", null, "info@example-trading.test", "ACTIVE"));
-        intake(1).handle(signedWebhook(3_000_000_701L, 0));
+        intake().handle(signedWebhook(3_000_000_701L, 0));
 
         runCustomerUpsert();
 
@@ -307,7 +296,7 @@ class HandoffFlowTest {
     void nameMatchWithOtherVatHoldsForMerge() {
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000d1", null, "Example Trading (Pty) Ltd",
                 "4999999999", null, null, "ACTIVE"));
-        intake(1).handle(signedWebhook(3_000_000_801L, 0));
+        intake().handle(signedWebhook(3_000_000_801L, 0));
 
         runCustomerUpsert();
 
@@ -320,7 +309,7 @@ class HandoffFlowTest {
     void archivedOnlyMatchHoldsForReview() {
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000e1", null, "Example Trading (Pty) Ltd",
                 "4000000000", null, null, "ARCHIVED"));
-        intake(1).handle(signedWebhook(3_000_000_901L, 0));
+        intake().handle(signedWebhook(3_000_000_901L, 0));
 
         runCustomerUpsert();
 
@@ -337,7 +326,7 @@ class HandoffFlowTest {
                 throw new DataException("Xero create contact: <validation message>", List.of("company"));
             }
         };
-        intake(1).handle(signedWebhook(3_000_001_001L, 0));
+        intake().handle(signedWebhook(3_000_001_001L, 0));
 
         DealWonMessage message = drain("DealWonQueue", DealWonMessage.class).get(0);
         CustomerUpsertService.Outcome outcome = customerUpsert(rejecting).process(message);
@@ -356,7 +345,7 @@ class HandoffFlowTest {
     void archivedContactNumberMatchHoldsForReview() {
         accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000f1", companyId, "Example Trading (Pty) Ltd",
                 "4000000000", null, null, "ARCHIVED"));
-        intake(1).handle(signedWebhook(3_000_000_951L, 0));
+        intake().handle(signedWebhook(3_000_000_951L, 0));
 
         runCustomerUpsert();
 
@@ -374,7 +363,7 @@ class HandoffFlowTest {
                         List.of("line_item.9001.handoff_tax_category"));
             }
         };
-        intake(1).handle(signedWebhook(3_000_000_961L, 0));
+        intake().handle(signedWebhook(3_000_000_961L, 0));
         DealWonMessage message = drain("DealWonQueue", DealWonMessage.class).get(0);
 
         CustomerUpsertService.Outcome outcome = customerUpsert(accounting, invalidTaxCategory).process(message);
@@ -400,7 +389,7 @@ class HandoffFlowTest {
                 return invoice;
             }
         };
-        intake(1).handle(signedWebhook(3_000_000_971L, 0));
+        intake().handle(signedWebhook(3_000_000_971L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         InvoiceCreationService invoices = invoiceCreation(rejectingAfterCreate);
@@ -416,7 +405,7 @@ class HandoffFlowTest {
 
     @Test
     void paymentEventDuringInFlightIsRetried() {
-        intake(1).handle(signedWebhook(3_000_000_981L, 0));
+        intake().handle(signedWebhook(3_000_000_981L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         accounting.timeoutsAfterCreate = 1;
@@ -431,7 +420,7 @@ class HandoffFlowTest {
 
     @Test
     void adoptedPaidInvoiceQueuesPaymentSync() {
-        intake(1).handle(signedWebhook(3_000_000_991L, 0));
+        intake().handle(signedWebhook(3_000_000_991L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         accounting.timeoutsAfterCreate = 1;
@@ -450,7 +439,7 @@ class HandoffFlowTest {
     @Test
     void redeliveredRequestQueuesMissingPaymentSync() {
         // The last attempt adopted a paid invoice and died before queuing the payment sync.
-        intake(1).handle(signedWebhook(3_000_000_993L, 0));
+        intake().handle(signedWebhook(3_000_000_993L, 0));
         runCustomerUpsert();
         InvoiceRequestMessage request = drain("InvoiceRequestQueue", InvoiceRequestMessage.class).get(0);
         accounting.timeoutsAfterCreate = 1;
@@ -468,7 +457,7 @@ class HandoffFlowTest {
 
     @Test
     void partialPaymentSyncsWithoutTrigger() {
-        intake(1).handle(signedWebhook(3_000_001_101L, 0));
+        intake().handle(signedWebhook(3_000_001_101L, 0));
         runCustomerUpsert();
         runInvoiceCreation();
         AccountingInvoice invoice = accounting.invoices.get(0);
@@ -492,7 +481,7 @@ class HandoffFlowTest {
 
     @Test
     void percentRuleTriggersOnPartialPayment() {
-        intake(1).handle(signedWebhook(3_000_001_201L, 0));
+        intake().handle(signedWebhook(3_000_001_201L, 0));
         runCustomerUpsert();
         runInvoiceCreation();
         AccountingInvoice invoice = accounting.invoices.get(0);
@@ -520,13 +509,13 @@ class HandoffFlowTest {
 
     @Test
     void eventForOtherPortalIsIgnored() {
-        WebhookResponse response = intake(1).handle(signedWebhook(3_000_001_301L, 0, "1234567"));
+        WebhookResponse response = intake().handle(signedWebhook(3_000_001_301L, 0, "1234567"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(drain("DealWonQueue", DealWonMessage.class)).isEmpty();
     }
 
-    private DealWonIntakeService intake(int unused) {
+    private DealWonIntakeService intake() {
         return intake(clock);
     }
 
@@ -596,20 +585,7 @@ class HandoffFlowTest {
 
     /** Receives and deletes every message whose body contains {@code marker}. */
     private <T> List<T> drainByBody(String queue, Class<T> type, String marker) {
-        String url = resources.queueUrl(queue);
-        List<T> bodies = new ArrayList<>();
-        while (true) {
-            List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)
-                    .visibilityTimeout(0)).messages();
-            List<Message> ours = messages.stream().filter(message -> message.body().contains(marker)).toList();
-            if (ours.isEmpty()) {
-                return bodies;
-            }
-            for (Message message : ours) {
-                bodies.add(Json.read(message.body(), type));
-                sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
+        return EngineTestData.receiveAndDeleteMatching(sqs, resources.queueUrl(queue), marker, type);
     }
 
     private WebhookRequest signedWebhook(long eventId, int attempt) {

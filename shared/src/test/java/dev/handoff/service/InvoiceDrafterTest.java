@@ -27,7 +27,7 @@ class InvoiceDrafterTest {
             TaxCategory.STANDARD);
 
     @Test
-    void dealWonAfterMidnightSastIsDatedNextDay() {
+    void wonAfterMidnightSastDatesNextDay() {
         // 2026-02-28T22:30:00Z is 2026-03-01 00:30 in Johannesburg.
         Instant closeDate = Instant.ofEpochMilli(1772317800000L);
 
@@ -39,7 +39,7 @@ class InvoiceDrafterTest {
     }
 
     @Test
-    void dealWonBeforeMidnightSastKeepsItsDate() {
+    void wonBeforeMidnightSastKeepsDate() {
         Instant closeDate = Instant.parse("2026-02-28T21:30:00Z"); // 23:30 SAST
 
         assertThat(drafter.invoiceDate(closeDate, Instant.EPOCH)).isEqualTo(LocalDate.parse("2026-02-28"));

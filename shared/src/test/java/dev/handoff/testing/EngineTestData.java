@@ -1,6 +1,7 @@
 package dev.handoff.testing;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.handoff.message.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,26 @@ public final class EngineTestData {
             }
             for (Message message : batch) {
                 received.add(message);
+                sqs.deleteMessage(request -> request.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            }
+        }
+    }
+
+    /**
+     * Receives and deletes every message on a queue whose body contains {@code marker}, so tests that share the
+     * queue leave each other's messages alone. Other messages become visible again at once.
+     */
+    public static <T> List<T> receiveAndDeleteMatching(SqsClient sqs, String queueUrl, String marker, Class<T> type) {
+        List<T> bodies = new ArrayList<>();
+        while (true) {
+            List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(queueUrl).maxNumberOfMessages(10)
+                    .waitTimeSeconds(0).visibilityTimeout(0)).messages();
+            List<Message> matching = messages.stream().filter(message -> message.body().contains(marker)).toList();
+            if (matching.isEmpty()) {
+                return bodies;
+            }
+            for (Message message : matching) {
+                bodies.add(Json.read(message.body(), type));
                 sqs.deleteMessage(request -> request.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
             }
         }

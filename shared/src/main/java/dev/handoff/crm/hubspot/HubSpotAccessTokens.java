@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.RetryableException;
 import dev.handoff.error.ThrottledException;
+import dev.handoff.http.HttpCalls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * OAuth access token obtained from a refresh token with {@code POST /oauth/v1/token}
  * (https://developers.hubspot.com/docs/api/oauth/tokens). An OAuth token is refreshed before its
  * {@code expires_in} runs out, not after a 401, as https://developers.hubspot.com/docs/api/usage-details advises.
- * Safe for concurrent use; {@link #toString()} shows no token.
+ * Safe for concurrent use. {@link #toString()} shows no token.
  */
 public final class HubSpotAccessTokens implements Supplier<String> {
 
@@ -123,17 +123,8 @@ public final class HubSpotAccessTokens implements Supplier<String> {
                     .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
                     .build();
 
-            HttpResponse<byte[]> response;
-            try {
-                response = httpClient.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (HttpTimeoutException e) {
-                throw new RetryableException("HubSpot token refresh timed out", e);
-            } catch (IOException e) {
-                throw new RetryableException("HubSpot token refresh failed: " + e.getClass().getSimpleName(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RetryableException("HubSpot token refresh was interrupted", e);
-            }
+            HttpResponse<byte[]> response = HttpCalls.send(httpClient, request, HttpResponse.BodyHandlers.ofByteArray(),
+                    "HubSpot", "token refresh");
             return token(response);
         }
 

@@ -12,13 +12,13 @@ import dev.handoff.crm.CrmLineItem;
 import dev.handoff.crm.DealMergedException;
 import dev.handoff.error.ConfigurationException;
 import dev.handoff.error.RetryableException;
+import dev.handoff.http.HttpCalls;
 import dev.handoff.http.HttpFailures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.math.BigDecimal;
@@ -86,7 +86,7 @@ public final class HubSpotClient implements CrmClient {
                 : HttpClient.newBuilder().connectTimeout(builder.connectTimeout).build();
     }
 
-    /** Starts a client for the portal {@code portalId}; the token is fetched from the supplier on every request. */
+    /** Returns a builder for a client of portal {@code portalId} that fetches the token from the supplier on every request. */
     public static Builder builder(Supplier<String> accessToken, String portalId) {
         return new Builder(accessToken, portalId);
     }
@@ -141,7 +141,7 @@ public final class HubSpotClient implements CrmClient {
                 recordUrl(dealId));
     }
 
-    /** Writes the properties with {@code PATCH /crm/v3/objects/deals/{id}}; the response body is not read. */
+    /** Writes the properties with {@code PATCH /crm/v3/objects/deals/{id}} without reading the response body. */
     @Override
     public void updateDeal(String dealId, Map<String, String> properties) {
         requireRecordId(dealId);
@@ -283,7 +283,7 @@ public final class HubSpotClient implements CrmClient {
     /**
      * Reads the records in chunks of {@value #BATCH_READ_MAX_INPUTS}. HubSpot responds 207 Multi-Status with the
      * records it found when some ids do not exist. With {@code requireAll} a missing record is retryable, because
-     * an association pointed to it; without it, a missing record is left out.
+     * an association pointed to it. Without it, a missing record is left out.
      */
     private <T> List<T> batchRead(String objectType, List<String> propertyNames, List<String> ids,
             boolean requireAll, Function<JsonNode, T> mapper) {
@@ -349,20 +349,11 @@ public final class HubSpotClient implements CrmClient {
         return send(operation, builder, -1);
     }
 
-    /** Sends the request; a response with status {@code acceptedFailure} is returned instead of thrown. */
+    /** Sends the request. A response with status {@code acceptedFailure} is returned instead of thrown. */
     private HttpResponse<byte[]> send(String operation, HttpRequest.Builder builder, int acceptedFailure) {
         rateLimits.beforeRequest(operation);
-        HttpResponse<byte[]> response;
-        try {
-            response = httpClient.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw new RetryableException(API + " " + operation + " timed out", e);
-        } catch (IOException e) {
-            throw new RetryableException(API + " " + operation + " failed: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RetryableException(API + " " + operation + " was interrupted", e);
-        }
+        HttpResponse<byte[]> response = HttpCalls.send(httpClient, builder.build(), HttpResponse.BodyHandlers.ofByteArray(),
+                API, operation);
 
         if (response.statusCode() == 429) {
             throw rateLimits.rateLimited(operation, response);
@@ -415,7 +406,7 @@ public final class HubSpotClient implements CrmClient {
         return "HubSpotClient[baseUrl=" + baseUrl + ", portalId=" + portalId + "]";
     }
 
-    /** Settings for {@link HubSpotClient}; every setting except the token and portal id has a default. */
+    /** Settings for {@link HubSpotClient}. Every setting except the token and portal id has a default. */
     public static final class Builder {
 
         private final Supplier<String> accessToken;
@@ -442,13 +433,13 @@ public final class HubSpotClient implements CrmClient {
             return this;
         }
 
-        /** Web app root for record links, {@code https://app.hubspot.com}; EU portals use app-eu1. */
+        /** Web app root for record links, {@code https://app.hubspot.com}. EU portals use app-eu1. */
         public Builder appUrl(URI value) {
             this.appUrl = Objects.requireNonNull(value, "appUrl");
             return this;
         }
 
-        /** TCP connect timeout; ignored when {@link #httpClient(HttpClient)} is set. */
+        /** TCP connect timeout, ignored when {@link #httpClient(HttpClient)} is set. */
         public Builder connectTimeout(Duration value) {
             this.connectTimeout = Objects.requireNonNull(value, "connectTimeout");
             return this;
@@ -472,7 +463,7 @@ public final class HubSpotClient implements CrmClient {
             return this;
         }
 
-        /** Rate limits to honour; without them only the response headers and 429s of this instance are used. */
+        /** Rate limits to honour. Without them, only the response headers and 429s of this instance are used. */
         public Builder rateLimits(HubSpotRateLimits value) {
             this.rateLimits = Objects.requireNonNull(value, "rateLimits");
             return this;

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * HubSpot property names that Handoff reads and writes, in one place so the setup guide can list them.
- * Names starting with {@code handoff_} are custom properties that the portal admin creates; the rest are
+ * Names starting with {@code handoff_} are custom properties that the portal admin creates. The rest are
  * HubSpot defaults. See https://developers.hubspot.com/docs/api/crm/deals and the notes guide at
  * https://developers.hubspot.com/docs/api-reference/crm-notes-v3/guide .
  */
@@ -22,7 +22,7 @@ public final class HubSpotProperties {
             DEAL_NAME, DEAL_STAGE, DEAL_PIPELINE, DEAL_CLOSE_DATE, DEAL_AMOUNT, DEAL_CURRENCY);
 
     public static final String COMPANY_NAME = "name";
-    /** Custom. The registered legal name for the invoice; when empty, {@link #COMPANY_NAME} is used. */
+    /** Custom. The registered legal name for the invoice. When empty, {@link #COMPANY_NAME} is used. */
     public static final String COMPANY_LEGAL_NAME = "handoff_legal_name";
     /** Custom. South African VAT number, ten digits starting with 4. */
     public static final String COMPANY_VAT_NUMBER = "handoff_vat_number";
@@ -54,7 +54,7 @@ public final class HubSpotProperties {
     public static final String LINE_ITEM_PRICE = "price";
     public static final String LINE_ITEM_DISCOUNT_PERCENTAGE = "hs_discount_percentage";
     public static final String LINE_ITEM_PRODUCT_ID = "hs_product_id";
-    /** Custom. One of standard, zero_rated, zero_rated_export or exempt; empty means the configured default. */
+    /** Custom. One of standard, zero_rated, zero_rated_export or exempt. Empty means the configured default. */
     public static final String LINE_ITEM_TAX_CATEGORY = "handoff_tax_category";
 
     public static final List<String> LINE_ITEM = List.of(

@@ -28,7 +28,7 @@ public final class HubSpotPropertySetup {
         }
     }
 
-    /** The deal properties Handoff writes; see docs/configuration.md. */
+    /** The deal properties Handoff writes, listed in docs/configuration.md. */
     public static final List<PropertyDefinition> DEAL_PROPERTIES = List.of(
             text(CrmProperties.INVOICE_ID, "Invoice ID", "The accounting system's id of the invoice for this deal."),
             text(CrmProperties.INVOICE_NUMBER, "Invoice number", "The invoice number, for example INV-0001."),

@@ -120,7 +120,7 @@ public final class HubSpotRateLimits {
         }
     }
 
-    /** Reads {@code Retry-After} as delta-seconds, the form HubSpot sends; other forms are ignored. */
+    /** Reads {@code Retry-After} as delta-seconds, the form HubSpot sends, and ignores other forms. */
     static Optional<Duration> retryAfter(HttpResponse<?> response) {
         return response.headers().firstValue("Retry-After").flatMap(value -> {
             try {

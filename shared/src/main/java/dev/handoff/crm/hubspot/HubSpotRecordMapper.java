@@ -100,7 +100,7 @@ final class HubSpotRecordMapper {
     static List<String> associatedIds(JsonNode deal, String objectType) {
         JsonNode associations = deal.path("associations");
         JsonNode group = associations.path(objectType);
-        // NOTE: some client libraries model the line item key as "line items"; both spellings are read.
+        // NOTE: some client libraries model the line item key as "line items", so both spellings are read.
         if (group.isMissingNode() && objectType.contains("_")) {
             group = associations.path(objectType.replace('_', ' '));
         }

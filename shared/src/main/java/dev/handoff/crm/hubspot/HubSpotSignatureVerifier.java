@@ -87,7 +87,7 @@ public final class HubSpotSignatureVerifier {
                 header(headers, SIGNATURE_HEADER), header(headers, SIGNATURE_VERSION_HEADER));
     }
 
-    /** Checks a v3 signature and the freshness of its timestamp; arguments are the raw header values. */
+    /** Checks a v3 signature and the freshness of its timestamp. Arguments are the raw header values. */
     public SignatureCheck verifyV3(String method, String uri, byte[] rawBody, String signature, String timestamp) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(uri, "uri");
@@ -125,7 +125,7 @@ public final class HubSpotSignatureVerifier {
         return SignatureCheck.valid("v3");
     }
 
-    /** Checks a v1 or v2 signature; arguments are the raw header values. Neither version protects against replay. */
+    /** Checks a v1 or v2 signature. Arguments are the raw header values. Neither version protects against replay. */
     public SignatureCheck verifyLegacy(String method, String uri, byte[] rawBody, String signature, String version) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(uri, "uri");

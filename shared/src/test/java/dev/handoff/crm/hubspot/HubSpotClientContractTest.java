@@ -80,7 +80,7 @@ class HubSpotClientContractTest {
     }
 
     @Test
-    void readDealMapsDealCompanyContactAndLineItems() {
+    void readDealMapsDealAndAssociations() {
         stubDeal(DEAL_PATH, "deal-48000000001.json");
         stubBatchRead("companies", "companies-batch-read.json");
         stubBatchRead("contacts", "contacts-batch-read.json");
@@ -154,7 +154,7 @@ class HubSpotClientContractTest {
     }
 
     @Test
-    void readDealWithoutLineItemsSkipsTheirBatchRead() {
+    void readDealWithoutLineItemsSkipsBatch() {
         stubDeal("/crm/v3/objects/deals/48000000002", "deal-48000000002-no-line-items.json");
         stubBatchRead("companies", "companies-batch-read.json");
 
@@ -244,7 +244,7 @@ class HubSpotClientContractTest {
     }
 
     @Test
-    void readDealRateLimitedIsThrottledForRetryAfter() {
+    void rateLimitedReadThrottlesForRetryAfter() {
         wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH))
                 .willReturn(json(429, fixture("error-429.json")).withHeader("Retry-After", "10")));
 

@@ -27,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,10 +63,8 @@ class HubSpotRateLimitContractTest {
     void rateLimitedWithoutRetryAfterWaitsOneWindow() {
         wireMock.stubFor(get(urlPathEqualTo(DEAL_PATH)).willReturn(json(429, fixture("error-429.json"))));
 
-        assertThatThrownBy(() -> client(HubSpotRateLimits.headersOnly(clock)).readDeal("48000000001"))
-                .isInstanceOf(ThrottledException.class)
-                .satisfies(e -> assertThat(((ThrottledException) e).delay())
-                        .isEqualTo(HubSpotRateLimits.DEFAULT_RETRY_AFTER));
+        assertThrottledFor(HubSpotRateLimits.DEFAULT_RETRY_AFTER,
+                () -> client(HubSpotRateLimits.headersOnly(clock)).readDeal("48000000001"));
     }
 
     @Test
@@ -77,9 +76,8 @@ class HubSpotRateLimitContractTest {
 
         clock.advance(Duration.ofSeconds(3));
 
-        assertThatThrownBy(() -> client.updateDeal("48000000001", Map.of("handoff_status", "INVOICED")))
-                .isInstanceOf(ThrottledException.class)
-                .satisfies(e -> assertThat(((ThrottledException) e).delay()).isEqualTo(Duration.ofSeconds(4)));
+        assertThrottledFor(Duration.ofSeconds(4),
+                () -> client.updateDeal("48000000001", Map.of("handoff_status", "INVOICED")));
         assertThat(wireMock.getAllServeEvents()).hasSize(1);
     }
 
@@ -92,9 +90,8 @@ class HubSpotRateLimitContractTest {
                 .withHeader("X-HubSpot-RateLimit-Interval-Milliseconds", "10000")));
         client.updateDeal("48000000001", Map.of("handoff_status", "INVOICED"));
 
-        assertThatThrownBy(() -> client.updateDeal("48000000001", Map.of("handoff_status", "PAID")))
-                .isInstanceOf(ThrottledException.class)
-                .satisfies(e -> assertThat(((ThrottledException) e).delay()).isEqualTo(Duration.ofSeconds(10)));
+        assertThrottledFor(Duration.ofSeconds(10),
+                () -> client.updateDeal("48000000001", Map.of("handoff_status", "PAID")));
 
         clock.advance(Duration.ofSeconds(10));
         client.updateDeal("48000000001", Map.of("handoff_status", "PAID"));
@@ -122,9 +119,8 @@ class HubSpotRateLimitContractTest {
                 .withHeader("X-HubSpot-RateLimit-Daily-Remaining", "0")));
         client.updateDeal("48000000001", Map.of("handoff_status", "INVOICED"));
 
-        assertThatThrownBy(() -> client.updateDeal("48000000001", Map.of("handoff_status", "PAID")))
-                .isInstanceOf(ThrottledException.class)
-                .satisfies(e -> assertThat(((ThrottledException) e).delay()).isEqualTo(Duration.ofHours(1)));
+        assertThrottledFor(Duration.ofHours(1),
+                () -> client.updateDeal("48000000001", Map.of("handoff_status", "PAID")));
     }
 
     @Test
@@ -170,9 +166,8 @@ class HubSpotRateLimitContractTest {
         wireMock.stubFor(post(urlPathEqualTo("/crm/v3/objects/notes"))
                 .willReturn(json(429, fixture("error-429.json")).withHeader("Retry-After", "2")));
 
-        assertThatThrownBy(() -> client(HubSpotRateLimits.headersOnly(clock)).addDealNote("48000000001", "On hold."))
-                .isInstanceOf(ThrottledException.class)
-                .satisfies(e -> assertThat(((ThrottledException) e).delay()).isEqualTo(Duration.ofSeconds(2)));
+        assertThrottledFor(Duration.ofSeconds(2),
+                () -> client(HubSpotRateLimits.headersOnly(clock)).addDealNote("48000000001", "On hold."));
     }
 
     @Test
@@ -234,6 +229,13 @@ class HubSpotRateLimitContractTest {
         }
     }
 
+
+    /** Asserts that {@code call} throws a {@link ThrottledException} with exactly {@code delay}. */
+    private static void assertThrottledFor(Duration delay, ThrowingCallable call) {
+        assertThatThrownBy(call)
+                .isInstanceOf(ThrottledException.class)
+                .satisfies(e -> assertThat(((ThrottledException) e).delay()).isEqualTo(delay));
+    }
     private static final class MutableClock extends Clock {
 
         private Instant now;
