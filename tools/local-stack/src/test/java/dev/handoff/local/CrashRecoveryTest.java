@@ -306,7 +306,7 @@ class CrashRecoveryTest {
                 .count();
     }
 
-    /** Receives and deletes the onboarding triggers of this deal; other deals' triggers stay on the queue. */
+    /** Receives and deletes the onboarding triggers of this deal. Other deals' triggers stay on the queue. */
     private int triggers(String dealId) {
         String url = resources.queueUrl("OnboardingQueue");
         int count = 0;

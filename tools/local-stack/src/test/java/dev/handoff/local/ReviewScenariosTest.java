@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The five review scenarios of {@code ./handoff demo --scenario NAME} on one local stack: each ends with one
- * pending review and, where the rule holds the invoice back, no invoice; approving through the ops route
- * completes the handoff with exactly one invoice. Each scenario uses its own deal.
+ * pending review, and with no invoice where the rule puts the handoff on hold before invoicing. Approving through
+ * the ops route completes the handoff with exactly one invoice. Each scenario uses its own deal.
  */
 class ReviewScenariosTest {
 
