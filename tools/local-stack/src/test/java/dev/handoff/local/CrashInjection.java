@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CrashInjection {
 
-    /** Thrown at the chosen point; stands for the process dying. */
+    /** Error thrown at the chosen point in place of the process dying. */
     static final class SimulatedCrash extends Error {
         SimulatedCrash(int point, String call) {
             super("Simulated crash at point " + point + " (" + call + ")", null, false, false);
@@ -36,7 +36,7 @@ final class CrashInjection {
         return wrap(type, target, null);
     }
 
-    /** Wraps only the named methods of {@code target}; other calls pass through uncounted. */
+    /** Wraps only the named methods of {@code target}. Other calls pass through uncounted. */
     <T> T wrap(Class<T> type, T target, Set<String> methods) {
         InvocationHandler handler = (proxy, method, args) -> {
             // Calls go straight to the target, so an overload that delegates to another is still one call.

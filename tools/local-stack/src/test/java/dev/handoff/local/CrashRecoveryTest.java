@@ -41,7 +41,6 @@ import dev.handoff.service.WebhookRequest;
 import dev.handoff.simulator.hubspot.HubSpotSimulator;
 import dev.handoff.simulator.xero.XeroSimulator;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -286,11 +285,7 @@ class CrashRecoveryTest {
         }
 
         private WebhookRequest signedWebhook(String dealId, long eventId, int attempt) {
-            String body = "[{\"eventId\":" + eventId + ",\"subscriptionId\":123456,\"portalId\":" + LocalSettings.PORTAL_ID
-                    + ",\"appId\":111111,\"occurredAt\":" + (clock.millis() - 1_000) + ",\"subscriptionType\":\"deal.propertyChange\","
-                    + "\"attemptNumber\":" + attempt + ",\"objectId\":" + dealId + ",\"propertyName\":\"dealstage\","
-                    + "\"propertyValue\":\"closedwon\",\"changeSource\":\"CRM_UI\",\"sourceId\":\"userId:1234\"}]";
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = LocalHandoffFixtures.wonEventBody(eventId, dealId, attempt);
             String timestamp = Long.toString(clock.millis());
             String signature = HubSpotSignatureVerifier.signV3(SECRET, "POST", PUBLIC_URL, bytes, timestamp);
             return new WebhookRequest("POST", PUBLIC_URL,
@@ -311,7 +306,7 @@ class CrashRecoveryTest {
                 .count();
     }
 
-    /** Receives and deletes the onboarding triggers of this deal; other deals' triggers stay on the queue. */
+    /** Receives and deletes the onboarding triggers of this deal. Other deals' triggers stay on the queue. */
     private int triggers(String dealId) {
         String url = resources.queueUrl("OnboardingQueue");
         int count = 0;

@@ -68,7 +68,7 @@ class InvalidDealIdTest {
     }
 
     @Test
-    void invalidKeyMessageIsDataErrorInDlq() {
+    void invalidKeyMessageIsDataError() {
         String dealWonQueueUrl = local.stack().queueUrl("DealWonQueue");
         local.stack().sqs().sendMessage(request -> request.queueUrl(dealWonQueueUrl).messageBody(INVALID_KEY_BODY));
         local.awaitQuiescence(QUIESCENCE_TIMEOUT);

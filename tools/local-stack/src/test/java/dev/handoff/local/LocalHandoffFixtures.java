@@ -24,13 +24,13 @@ import java.util.Map;
  * Shared steps of the end-to-end tests: starting the local stack, sending signed HubSpot webhooks to its API
  * Gateway emulator, seeding made-up deals in the HubSpot simulator and reading the results back.
  */
-final class LocalHandoffFixtures {
+public final class LocalHandoffFixtures {
 
     /** Deal of the sample webhook in events/ and of the simulator's demo portal. */
     static final String SAMPLE_DEAL_ID = "48000000001";
 
     /** Maximum time a test waits for the stack to go quiet. It is a generous ceiling, not a speed requirement. */
-    static final Duration QUIESCENCE_TIMEOUT = Duration.ofSeconds(90);
+    public static final Duration QUIESCENCE_TIMEOUT = Duration.ofSeconds(90);
 
     /** Delay after which the local stack receives a failed SQS message again. */
     static final Duration RETRY_DELAY = Duration.ofSeconds(1);
@@ -41,7 +41,7 @@ final class LocalHandoffFixtures {
     }
 
     /** Starts Handoff on free ports of 127.0.0.1 with the demo portal seeded and onboarding on full payment. */
-    static LocalHandoff startLocalHandoff() {
+    public static LocalHandoff startLocalHandoff() {
         return LocalHandoff.start(0, RETRY_DELAY, "PAID");
     }
 
@@ -54,7 +54,7 @@ final class LocalHandoffFixtures {
                 .orElseThrow(() -> new AssertionError("No handoff in the ledger for deal " + dealId));
     }
 
-    static WebhookSender webhookSender() {
+    public static WebhookSender webhookSender() {
         return new WebhookSender(LocalSettings.HUBSPOT_CLIENT_SECRET, Clock.systemUTC());
     }
 
@@ -80,14 +80,14 @@ final class LocalHandoffFixtures {
     }
 
     /** Returns a delivery body with one move of {@code dealId} into the closedwon stage. */
-    static byte[] wonEventBody(long eventId, String dealId, int attemptNumber) {
+    public static byte[] wonEventBody(long eventId, String dealId, int attemptNumber) {
         DealStageChange change = new DealStageChange(eventId, Long.parseLong(LocalSettings.PORTAL_ID),
                 Long.parseLong(dealId), "closedwon", attemptNumber);
         return WebhookSender.dealStageChangeBody(change, Clock.systemUTC().millis() - 1_000);
     }
 
     /** POSTs a signed delivery to the HubSpot webhook route of the API Gateway emulator. */
-    static HttpResponse<String> sendWebhook(LocalHandoff local, WebhookSender sender, byte[] body) {
+    public static HttpResponse<String> sendWebhook(LocalHandoff local, WebhookSender sender, byte[] body) {
         try {
             return sender.send(local.hubSpotWebhookUrl(), local.hubSpotWebhookUrl().toString(), body);
         } catch (IOException e) {
@@ -103,7 +103,7 @@ final class LocalHandoffFixtures {
      * VAT number, and one standard-rated line item. Ids derive from {@code dealId}, so each deal has its own
      * company and line item.
      */
-    static void seedReadyDeal(HubSpotSimulator hubspot, String dealId, String companyName, String billingEmail,
+    public static void seedReadyDeal(HubSpotSimulator hubspot, String dealId, String companyName, String billingEmail,
             String vatNumber) {
         String companyId = companyIdFor(dealId);
         String lineItemId = lineItemIdFor(dealId);

@@ -63,7 +63,7 @@ class PostInvoiceChangeTest {
     }
 
     @Test
-    void amountChangeAfterInvoiceHoldsForPricingReview() {
+    void amountChangeHoldsForPricingReview() {
         HttpResponse<String> response = changeAmountOnce();
 
         Handoff handoff = LocalHandoffFixtures.handoff(local, AMOUNT_DEAL_ID);
@@ -149,8 +149,8 @@ class PostInvoiceChangeTest {
     }
 
     /**
-     * Changes the amount deal's amount after its invoice and sends the change webhook, the first time it is
-     * called. Returns the intake's response to that webhook.
+     * Changes the amount of {@link #AMOUNT_DEAL_ID} after its invoice and sends the change webhook, on the first
+     * call only. Returns the intake's response to that webhook.
      */
     private static synchronized HttpResponse<String> changeAmountOnce() {
         if (amountChangeResponse == null) {

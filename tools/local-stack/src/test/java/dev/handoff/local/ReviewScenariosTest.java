@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.handoff.crm.CrmProperties;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.local.reviews.ReviewsApi;
+import dev.handoff.local.reviews.ReviewsCommand;
 import dev.handoff.local.scenario.DemoScenarios;
 import dev.handoff.local.scenario.ReviewScenario;
 import dev.handoff.local.scenario.ReviewScenarios;
@@ -31,8 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The five review scenarios of {@code ./handoff demo --scenario NAME} on one local stack: each ends with one
- * pending review and, where the rule holds the invoice back, no invoice; approving through the ops route
- * completes the handoff with exactly one invoice. Each scenario uses its own deal.
+ * pending review, and with no invoice where the rule puts the handoff on hold before invoicing. Approving through
+ * the ops route completes the handoff with exactly one invoice. Each scenario uses its own deal.
  */
 class ReviewScenariosTest {
 
@@ -109,29 +110,29 @@ class ReviewScenariosTest {
     void cliListsShowsAndApprovesReview() throws Exception {
         String dealId = "48000000513";
         String reviewId = holdForTaxReview(dealId, "Cederberg Rooibos (Pty) Ltd", "zero_rated");
-        String api = local.apiBaseUrl().toString();
+        String apiUrl = local.apiBaseUrl().toString();
 
-        ByteArrayOutputStream listed = new ByteArrayOutputStream();
-        int listExit = cli(listed).run(List.of("list", "--type", "TAX_EXCEPTION", "--api", api));
-        ByteArrayOutputStream shown = new ByteArrayOutputStream();
-        int showExit = cli(shown).run(List.of("show", reviewId, "--api", api));
+        ByteArrayOutputStream listOutput = new ByteArrayOutputStream();
+        int listExit = cli(listOutput).run(List.of("list", "--type", "TAX_EXCEPTION", "--api", apiUrl));
+        ByteArrayOutputStream showOutput = new ByteArrayOutputStream();
+        int showExit = cli(showOutput).run(List.of("show", reviewId, "--api", apiUrl));
         int approveExit = cli(new ByteArrayOutputStream()).run(List.of("approve", reviewId, "--reason", "zero-rated supply confirmed",
-                "--reviewer", "thandi", "--api", api));
+                "--reviewer", "thandi", "--api", apiUrl));
         local.awaitQuiescence(QUIESCENCE_TIMEOUT);
 
         assertThat(listExit).isZero();
-        assertThat(listed.toString(StandardCharsets.UTF_8)).contains(reviewId).contains("TAX_EXCEPTION");
+        assertThat(listOutput.toString(StandardCharsets.UTF_8)).contains(reviewId).contains("TAX_EXCEPTION");
         assertThat(showExit).isZero();
-        assertThat(shown.toString(StandardCharsets.UTF_8)).contains("\"companyName\" : \"Cederberg Rooibos (Pty) Ltd\"");
+        assertThat(showOutput.toString(StandardCharsets.UTF_8)).contains("\"companyName\" : \"Cederberg Rooibos (Pty) Ltd\"");
         assertThat(approveExit).isZero();
-        assertThat(api().show(reviewId).body().path("review").path("decidedBy").asText()).isEqualTo("local:thandi");
+        assertThat(api.show(reviewId).body().path("review").path("decidedBy").asText()).isEqualTo("local:thandi");
         assertThat(LocalHandoffFixtures.invoicesForDeal(local, dealId)).hasSize(1);
     }
 
     @Test
     void cliDecisionWithoutReasonIsUsageError() throws Exception {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int exit = new dev.handoff.local.reviews.ReviewsCommand(Map.of(), new PrintStream(new ByteArrayOutputStream()),
+        int exit = new ReviewsCommand(Map.of(), new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(errors, true, StandardCharsets.UTF_8))
                 .run(List.of("reject", "hubspot:9999999:1/1", "--api", local.apiBaseUrl().toString()));
 
@@ -142,7 +143,7 @@ class ReviewScenariosTest {
     @Test
     void cliExitCodesSeparateUsageFromNotFound() throws Exception {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        dev.handoff.local.reviews.ReviewsCommand cli = new dev.handoff.local.reviews.ReviewsCommand(Map.of(),
+        ReviewsCommand cli = new ReviewsCommand(Map.of(),
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(errors, true, StandardCharsets.UTF_8));
 
         int malformed = cli.run(List.of("show", "nope", "--api", local.apiBaseUrl().toString()));
@@ -224,12 +225,8 @@ class ReviewScenariosTest {
         assertThat(api.list("PENDING", "NOT_A_TYPE", null).status()).isEqualTo(400);
     }
 
-    private static ReviewsApi api() {
-        return api;
-    }
-
-    private static dev.handoff.local.reviews.ReviewsCommand cli(ByteArrayOutputStream out) {
-        return new dev.handoff.local.reviews.ReviewsCommand(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+    private static ReviewsCommand cli(ByteArrayOutputStream out) {
+        return new ReviewsCommand(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     }
 

@@ -50,7 +50,7 @@ class SetupCommandTest {
     }
 
     @Test
-    void setupListsWonStagesAndUnknownConfiguredOnes() {
+    void setupListsWonAndUnknownStages() {
         Map<String, String> environment = new HashMap<>(environment());
         environment.put("HUBSPOT_WON_STAGES", "default:closedwon,default:won_renamed");
 
@@ -88,7 +88,7 @@ class SetupCommandTest {
     }
 
     @Test
-    void setupWithWrongTokenFailsWithExitOne() {
+    void wrongTokenFailsWithExitOne() {
         Map<String, String> environment = Map.of(
                 "HUBSPOT_PORTAL_ID", LocalSettings.PORTAL_ID,
                 "HUBSPOT_ACCESS_TOKEN", "test-only-wrong-token",

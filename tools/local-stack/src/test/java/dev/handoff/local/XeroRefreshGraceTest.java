@@ -87,7 +87,7 @@ class XeroRefreshGraceTest {
         assertThat(xero.rejectedGrantCount()).isZero();
     }
 
-    // Without the grace period a lost response costs the connection; with it, the next attempt reuses the spent token.
+    // Without the grace period a lost response costs the connection. With it, the next attempt reuses the spent token.
     @Test
     void lostRefreshResponseWithoutGraceNeedsReconnect() {
         XeroAccessTokens tokens = accessTokens(identity(Duration.ZERO));

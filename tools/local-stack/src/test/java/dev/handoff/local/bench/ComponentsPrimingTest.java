@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.lambda.HandoffComponents;
 import dev.handoff.local.LocalHandoff;
+import dev.handoff.local.LocalHandoffFixtures;
 import java.time.Clock;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ComponentsPrimingTest {
 
     @Test
     void primeReadsLedgerOnce() {
-        try (LocalHandoff local = LocalHandoff.start(0, Duration.ofSeconds(1), "PAID")) {
+        try (LocalHandoff local = LocalHandoffFixtures.startLocalHandoff()) {
             HandoffComponents components = new HandoffComponents(local.stack().environment("InvoiceCreationFunction"),
                     "invoice-creation", Clock.systemUTC());
             components.invoiceCreation();

@@ -3,9 +3,9 @@ package dev.handoff.local.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.local.LocalHandoff;
+import dev.handoff.local.LocalHandoffFixtures;
 import dev.handoff.local.LocalSettings;
 import dev.handoff.local.engines.RepositoryRoot;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +22,7 @@ class DeployedOpsTest {
 
     @BeforeAll
     static void connectLikeDeployed() {
-        local = LocalHandoff.start(0, Duration.ofSeconds(1), "PAID");
+        local = LocalHandoffFixtures.startLocalHandoff();
         operations = DeployedOps.of(RepositoryRoot.template(), "handoff", local.stack().resources().tableName("LedgerTable"),
                 local.stack().sqs(), local.stack().dynamoDb(), LocalSettings.TENANT_ID, "deployed-test");
     }

@@ -3,8 +3,8 @@ package dev.handoff.local.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.local.LocalHandoff;
+import dev.handoff.local.LocalHandoffFixtures;
 import dev.handoff.local.ops.OpsRun.Output;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +32,7 @@ class OnboardingDeadLetterTest {
 
     @BeforeAll
     static void deadLetterThreeTriggers() {
-        local = LocalHandoff.start(0, Duration.ofSeconds(1), "PAID");
+        local = LocalHandoffFixtures.startLocalHandoff();
         operations = LocalOps.of(local, "onboarding-dlq-test");
         String deadLetterUrl = local.stack().queueUrl("OnboardingDeadLetterQueue");
         send(deadLetterUrl, FIRST, "hubspot:9999999:48000000001", "d-1");

@@ -1,5 +1,6 @@
 package dev.handoff.local.ops;
 
+import static dev.handoff.local.LocalHandoffFixtures.QUIESCENCE_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.handoff.domain.HandoffKey;
@@ -9,15 +10,12 @@ import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.OperationsLog;
 import dev.handoff.ledger.OpsAction;
 import dev.handoff.local.LocalHandoff;
+import dev.handoff.local.LocalHandoffFixtures;
 import dev.handoff.local.ops.OpsRun.Output;
 import dev.handoff.local.LocalSettings;
 import dev.handoff.simulator.hubspot.WebhookSender;
-import dev.handoff.simulator.hubspot.WebhookSender.DealStageChange;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,33 +32,24 @@ class OpsCommandTest {
 
     private static final String FIRST_DEAL = "48000000001";
     private static final String SECOND_DEAL = "48000000201";
-    private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     private static LocalHandoff local;
     private static Operations operations;
 
     @BeforeAll
-    static void deadLetterTwoDeals() throws Exception {
-        local = LocalHandoff.start(0, Duration.ofSeconds(1), "PAID");
+    static void deadLetterTwoDeals() {
+        local = LocalHandoffFixtures.startLocalHandoff();
         operations = LocalOps.of(local, "ops-test");
-        local.hubspot().putCompany("710201", Map.of("name", "Tsitsikamma Timber (Pty) Ltd",
-                "handoff_legal_name", "Tsitsikamma Timber (Pty) Ltd", "handoff_vat_number", "4100000033",
-                "handoff_billing_email", "accounts@tsitsikamma-timber.example.test", "address", "9 Forest Lane",
-                "city", "Knysna", "state", "Western Cape", "zip", "6571", "country", "South Africa"));
-        local.hubspot().putLineItem("910201", Map.of("name", "Site survey", "quantity", "1", "price", "4000.00",
-                "handoff_tax_category", "standard"));
-        local.hubspot().putDeal(SECOND_DEAL, Map.of("dealname", "Timber survey", "pipeline", "default",
-                "dealstage", "closedwon", "closedate", "2026-03-10T09:00:00Z", "amount", "4000.00",
-                "deal_currency_code", "ZAR"), List.of("710201"), List.of(), List.of("910201"));
+        LocalHandoffFixtures.seedReadyDeal(local.hubspot(), SECOND_DEAL, "Tsitsikamma Timber (Pty) Ltd",
+                "accounts@tsitsikamma-timber.example.test", "4100000033");
 
         local.xero().outage(true);
-        WebhookSender sender = new WebhookSender(LocalSettings.HUBSPOT_CLIENT_SECRET, Clock.systemUTC());
+        WebhookSender sender = LocalHandoffFixtures.webhookSender();
         for (String deal : List.of(FIRST_DEAL, SECOND_DEAL)) {
-            byte[] body = WebhookSender.dealStageChangeBody(new DealStageChange(Long.parseLong(deal) + 1_000_000_000L,
-                    Long.parseLong(LocalSettings.PORTAL_ID), Long.parseLong(deal), "closedwon", 0), Clock.systemUTC().millis());
-            sender.send(local.hubSpotWebhookUrl(), local.hubSpotWebhookUrl().toString(), body);
+            LocalHandoffFixtures.sendWebhook(local, sender,
+                    LocalHandoffFixtures.wonEventBody(Long.parseLong(deal) + 1_000_000_000L, deal, 0));
         }
-        local.awaitQuiescence(TIMEOUT);
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
         local.xero().outage(false);
     }
 
@@ -86,7 +75,7 @@ class OpsCommandTest {
     @Order(2)
     void redriveByDealMovesOnlyThatDeal() {
         Output output = run("dlq", "redrive", "--deal", FIRST_DEAL);
-        local.awaitQuiescence(TIMEOUT);
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
 
         assertThat(output.exitCode()).isZero();
         assertThat(output.text()).contains("Moved 1 message(s)");
@@ -126,7 +115,7 @@ class OpsCommandTest {
 
         Output exceptions = run("exceptions", "list");
         Output replay = run("replay", FIRST_DEAL);
-        local.awaitQuiescence(TIMEOUT);
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
 
         assertThat(exceptions.text()).contains("hubspot:9999999:" + FIRST_DEAL + "  FAILED");
         assertThat(replay.exitCode()).isZero();
@@ -138,7 +127,7 @@ class OpsCommandTest {
     @Order(6)
     void redriveAllCompletesTheRest() {
         Output output = run("dlq", "redrive", "--queue", "DealWonQueue");
-        local.awaitQuiescence(TIMEOUT);
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
 
         assertThat(output.exitCode()).isZero();
         assertThat(output.text()).contains("DealWonQueue: moved 1 message(s) back");
