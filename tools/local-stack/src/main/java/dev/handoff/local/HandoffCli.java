@@ -102,7 +102,7 @@ public final class HandoffCli {
         try {
             return new ReviewsCommand(System.getenv(), results, System.err).run(arguments);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println("handoff reviews: " + e.getMessage());
             return 2;
         } catch (IOException e) {
             String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
