@@ -93,8 +93,9 @@ public final class ReviewsCommand {
         }
 
         if (!reply.ok()) {
+            boolean retried = reply.status() == 503 && reply.attempts() > 1;
             err.println("handoff reviews " + action + ": " + reply.message()
-                    + (reply.status() == 503 ? " (still unavailable after " + ReviewsApi.MAX_ATTEMPTS + " attempts)" : ""));
+                    + (retried ? " (still unavailable after " + reply.attempts() + " attempts)" : ""));
             // The API returns 400 for an argument it cannot accept, such as a malformed review id, so it is a usage error.
             return reply.status() == 400 ? 2 : 1;
         }
