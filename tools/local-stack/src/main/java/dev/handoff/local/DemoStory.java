@@ -70,7 +70,7 @@ public final class DemoStory {
     }
 
     public Summary run() throws IOException, InterruptedException {
-        byte[] body = sampleHubSpotBody();
+        byte[] body = sampleHubSpotBody(repositoryRoot);
         HandoffKey key = HandoffKey.hubspot(LocalSettings.PORTAL_ID, dealIdOf(body));
 
         progress.println("1. HubSpot sends a signed webhook: deal " + key.dealId() + " moved to closedwon");
@@ -137,13 +137,14 @@ public final class DemoStory {
         }
     }
 
-    /** Reads the body of the sample HubSpot event, exactly as API Gateway would deliver it. */
-    private byte[] sampleHubSpotBody() throws IOException {
-        JsonNode event = JSON.readTree(Files.readString(repositoryRoot.resolve(LocalSettings.SAMPLE_HUBSPOT_EVENT)));
+    /** Reads the body of the sample HubSpot event under {@code root}, exactly as API Gateway would deliver it. */
+    public static byte[] sampleHubSpotBody(Path root) throws IOException {
+        JsonNode event = JSON.readTree(Files.readString(root.resolve(LocalSettings.SAMPLE_HUBSPOT_EVENT)));
         return event.path("body").asText().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String dealIdOf(byte[] body) throws IOException {
+    /** Returns the deal id of the first event in a HubSpot webhook body. */
+    public static String dealIdOf(byte[] body) throws IOException {
         return JSON.readTree(body).path(0).path("objectId").asText();
     }
 }

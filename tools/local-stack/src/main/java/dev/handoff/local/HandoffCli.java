@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,7 +101,7 @@ public final class HandoffCli {
         try {
             return new ReviewsCommand(System.getenv(), results, System.err).run(arguments);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println("handoff reviews: " + e.getMessage());
             return 2;
         } catch (IOException e) {
             String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -167,9 +166,7 @@ public final class HandoffCli {
             return 2;
         }
         Path root = RepositoryRoot.find();
-        byte[] body = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(root.resolve(LocalSettings.SAMPLE_HUBSPOT_EVENT).toFile()).path("body").asText()
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = DemoStory.sampleHubSpotBody(root);
         HttpResponse<String> response = new WebhookSender(LocalSettings.HUBSPOT_CLIENT_SECRET, Clock.systemUTC())
                 .send(url, url.toString(), body);
         results.println(response.statusCode() + " " + response.body());

@@ -124,7 +124,7 @@ public final class LocalHandoff implements AutoCloseable {
         return apiBaseUrl.resolve(LocalSettings.HUBSPOT_WEBHOOK_PATH);
     }
 
-    /** The deployed connect route on the local API Gateway. */
+    /** Returns the URL of the Xero connect route on the local API Gateway. */
     public URI xeroConnectUrl() {
         return apiBaseUrl.resolve(LocalSettings.XERO_CONNECT_PATH);
     }

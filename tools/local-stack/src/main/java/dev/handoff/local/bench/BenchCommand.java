@@ -70,9 +70,14 @@ public final class BenchCommand {
         List<String> rest = new ArrayList<>(arguments);
         boolean quick = rest.remove("--quick");
         String command = String.join(" ", prepend("./handoff bench", arguments));
-        BenchSettings settings = quick
+        BenchSettings defaults = quick
                 ? BenchSettings.quick(root.resolve(QUICK_OUTPUT), command)
                 : BenchSettings.full(root.resolve(FULL_OUTPUT), command);
+        int burstDeals = defaults.burstDeals();
+        double timeScale = defaults.timeScale();
+        int warmHandoffs = defaults.warmHandoffs();
+        int coldStartRounds = defaults.coldStartRounds();
+        Path output = defaults.output();
         for (int i = 0; i < rest.size(); i += 2) {
             String option = rest.get(i);
             if (!VALUE_OPTIONS.contains(option)) {
@@ -82,21 +87,16 @@ public final class BenchCommand {
                 throw new IllegalArgumentException(option + " needs a value");
             }
             String value = rest.get(i + 1);
-            settings = switch (option) {
-                case "--deals" -> new BenchSettings(settings.quick(), positive(option, value), settings.timeScale(),
-                        settings.warmHandoffs(), settings.coldStartRounds(), settings.output(), command);
-                case "--warm" -> new BenchSettings(settings.quick(), settings.burstDeals(), settings.timeScale(),
-                        positive(option, value), settings.coldStartRounds(), settings.output(), command);
-                case "--cold-rounds" -> new BenchSettings(settings.quick(), settings.burstDeals(), settings.timeScale(),
-                        settings.warmHandoffs(), positive(option, value), settings.output(), command);
-                case "--time-scale" -> new BenchSettings(settings.quick(), settings.burstDeals(), timeScale(value),
-                        settings.warmHandoffs(), settings.coldStartRounds(), settings.output(), command);
-                case "--output" -> new BenchSettings(settings.quick(), settings.burstDeals(), settings.timeScale(),
-                        settings.warmHandoffs(), settings.coldStartRounds(), root.resolve(value), command);
+            switch (option) {
+                case "--deals" -> burstDeals = positive(option, value);
+                case "--warm" -> warmHandoffs = positive(option, value);
+                case "--cold-rounds" -> coldStartRounds = positive(option, value);
+                case "--time-scale" -> timeScale = timeScale(value);
+                case "--output" -> output = root.resolve(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
-            };
+            }
         }
-        return settings;
+        return new BenchSettings(quick, burstDeals, timeScale, warmHandoffs, coldStartRounds, output, command);
     }
 
     private static List<String> prepend(String first, List<String> rest) {

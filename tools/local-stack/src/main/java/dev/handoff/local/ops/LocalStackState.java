@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where a running {@code ./handoff serve} can be reached, written to {@value #RELATIVE_PATH} while it runs, so
- * that {@code ./handoff ops} in another terminal finds its engines. It contains 127.0.0.1 endpoints, queue names and
+ * Endpoints of a running {@code ./handoff serve}, written to {@value #RELATIVE_PATH} while it runs, so that
+ * {@code ./handoff ops} in another terminal finds its engines. It contains 127.0.0.1 endpoints, queue names and
  * the ledger table only, no secrets.
  */
 public record LocalStackState(URI dynamoDbEndpoint, URI sqsEndpoint, String ledgerTable, URI xeroBaseUrl,

@@ -315,9 +315,9 @@ public final class Operations {
     /**
      * Moves the dead letters of a FIFO route back by receiving, sending and deleting each one, and returns how
      * many it moved. Each message keeps its message group, and the groups are read oldest first, so the order
-     * within a group is kept. The deduplication id is the dead letter's message id: a move repeated after a
-     * failure within SQS's five-minute deduplication window then cannot queue the message twice, while the
-     * original deduplication id, sent within that window, could make SQS drop the redriven message.
+     * within a group is kept. The deduplication id is the dead letter's message id, so a move repeated after a
+     * failure within SQS's five-minute deduplication window cannot queue the message twice. The original
+     * deduplication id, if sent again within that window, could make SQS drop the redriven message.
      *
      * <p>NOTE: SQS StartMessageMoveTask also redrives FIFO queues in AWS, but ElasticMQ 1.7.1 (the local
      * engine) is not known to, so this one path serves both.

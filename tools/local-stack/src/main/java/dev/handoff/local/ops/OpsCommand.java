@@ -6,6 +6,7 @@ import dev.handoff.ledger.MessageFailure;
 import dev.handoff.ledger.OpsAction;
 import dev.handoff.ledger.TenantPark;
 import dev.handoff.ledger.TimelineEvent;
+import dev.handoff.local.CliOptions;
 import dev.handoff.local.LocalSettings;
 import dev.handoff.local.engines.AwsClients;
 import dev.handoff.local.engines.RepositoryRoot;
@@ -66,7 +67,7 @@ public final class OpsCommand {
     int run(List<String> arguments, Operations operations) {
         try {
             List<String> args = new ArrayList<>(arguments);
-            String portal = option(args, "--portal").orElse(LocalSettings.PORTAL_ID);
+            String portal = CliOptions.take(args, "--portal").orElse(LocalSettings.PORTAL_ID);
             if (args.isEmpty()) {
                 err.println(USAGE);
                 return 2;
@@ -79,11 +80,11 @@ public final class OpsCommand {
     }
 
     private int parseAndRun(List<String> args) {
-        Optional<String> stack = option(args, "--stack");
-        Optional<String> table = option(args, "--table");
-        Optional<String> region = option(args, "--region");
-        String portal = option(args, "--portal").orElse(stack.isPresent() ? null : LocalSettings.PORTAL_ID);
-        String tenant = option(args, "--tenant").orElse(stack.isPresent() ? "unknown" : LocalSettings.TENANT_ID);
+        Optional<String> stack = CliOptions.take(args, "--stack");
+        Optional<String> table = CliOptions.take(args, "--table");
+        Optional<String> region = CliOptions.take(args, "--region");
+        String portal = CliOptions.take(args, "--portal").orElse(stack.isPresent() ? null : LocalSettings.PORTAL_ID);
+        String tenant = CliOptions.take(args, "--tenant").orElse(stack.isPresent() ? "unknown" : LocalSettings.TENANT_ID);
         if (args.isEmpty()) {
             err.println(USAGE);
             return 2;
@@ -181,8 +182,8 @@ public final class OpsCommand {
             return 0;
         }
         if (action.equals("redrive")) {
-            Optional<String> deal = option(args, "--deal");
-            Optional<String> queue = option(args, "--queue");
+            Optional<String> deal = CliOptions.take(args, "--deal");
+            Optional<String> queue = CliOptions.take(args, "--queue");
             if (!args.isEmpty() || (deal.isPresent() && queue.isPresent())) {
                 throw new IllegalArgumentException("use: dlq redrive [--queue Q] or dlq redrive --deal DEAL");
             }
@@ -281,20 +282,6 @@ public final class OpsCommand {
             throw new IllegalArgumentException("use: " + usage);
         }
         return args.get(0);
-    }
-
-    /** Removes {@code name VALUE} from {@code args} and returns the value. */
-    private static Optional<String> option(List<String> args, String name) {
-        int at = args.indexOf(name);
-        if (at < 0) {
-            return Optional.empty();
-        }
-        if (at + 1 >= args.size()) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        String value = args.remove(at + 1);
-        args.remove(at);
-        return Optional.of(value);
     }
 
     /** Returns the operator to record in the ledger: the operating-system user. */

@@ -11,8 +11,8 @@ import java.util.function.UnaryOperator;
  *
  * @param name the template's logical id of the source queue, for example {@code DealWonQueue}
  * @param fifo whether both queues are FIFO queues, such as {@code OnboardingQueue}
- * @param consumedByHandoff whether a Handoff function consumes the queue; the onboarding queue is consumed by
- *     the business's own tooling, so the ledger holds no failure reason for its dead letters
+ * @param consumedByHandoff whether a Handoff function consumes the queue. The business's own tooling consumes
+ *     the onboarding queue, so the ledger contains no failure reason for its dead letters.
  */
 public record QueueRoute(String name, String url, String arn, String deadLetterUrl, String deadLetterArn, boolean fifo,
         boolean consumedByHandoff) {

@@ -28,8 +28,8 @@ public final class ReviewsApi {
     /** Maximum single wait for Retry-After; a longer one is shortened to this. */
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
-    /** The HTTP status and the parsed JSON body of one call. */
-    public record Reply(int status, JsonNode body) {
+    /** The HTTP status and the parsed JSON body of one call, and how many times the request was sent. */
+    public record Reply(int status, JsonNode body, int attempts) {
 
         public boolean ok() {
             return status == 200;
@@ -130,7 +130,7 @@ public final class ReviewsApi {
             HttpRequest.Builder copy = request.copy();
             HttpRequest built = signer.isPresent() ? signer.get().sign(copy, method, uri, body) : copy.build();
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-            reply = new Reply(response.statusCode(), parse(response));
+            reply = new Reply(response.statusCode(), parse(response), attempt);
             Optional<Duration> retryAfter = retryAfter(response);
             if (response.statusCode() != 503 || retryAfter.isEmpty() || attempt == MAX_ATTEMPTS) {
                 return reply;

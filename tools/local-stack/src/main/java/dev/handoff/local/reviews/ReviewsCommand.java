@@ -2,6 +2,7 @@ package dev.handoff.local.reviews;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.handoff.local.CliOptions;
 import dev.handoff.local.LocalSettings;
 import java.io.PrintStream;
 import java.net.URI;
@@ -50,13 +51,13 @@ public final class ReviewsCommand {
         }
         String action = args.remove(0);
         boolean json = args.remove("--json");
-        Optional<String> api = option(args, "--api");
-        Optional<String> region = option(args, "--region");
-        Optional<String> reviewer = option(args, "--reviewer");
-        Optional<String> reason = option(args, "--reason");
-        Optional<String> status = option(args, "--status");
-        Optional<String> type = option(args, "--type");
-        Optional<String> olderThan = option(args, "--older-than-hours");
+        Optional<String> api = CliOptions.take(args, "--api");
+        Optional<String> region = CliOptions.take(args, "--region");
+        Optional<String> reviewer = CliOptions.take(args, "--reviewer");
+        Optional<String> reason = CliOptions.take(args, "--reason");
+        Optional<String> status = CliOptions.take(args, "--status");
+        Optional<String> type = CliOptions.take(args, "--type");
+        Optional<String> olderThan = CliOptions.take(args, "--older-than-hours");
         if (args.stream().anyMatch(arg -> arg.startsWith("--"))) {
             err.println("handoff reviews: unknown option " + args.stream().filter(arg -> arg.startsWith("--")).findFirst().get()
                     + "; " + USAGE);
@@ -73,7 +74,7 @@ public final class ReviewsCommand {
         ReviewsApi.Reply reply;
         switch (action) {
             case "list" -> {
-                Long hours = olderThan.map(Long::valueOf).orElse(null);
+                Long hours = olderThan.map(ReviewsCommand::hours).orElse(null);
                 reply = client.list(status.orElse("PENDING"), type.orElse(null), hours);
             }
             case "show" -> reply = client.show(single(args, "show"));
@@ -92,8 +93,9 @@ public final class ReviewsCommand {
         }
 
         if (!reply.ok()) {
+            boolean retried = reply.status() == 503 && reply.attempts() > 1;
             err.println("handoff reviews " + action + ": " + reply.message()
-                    + (reply.status() == 503 ? " (still unavailable after " + ReviewsApi.MAX_ATTEMPTS + " attempts)" : ""));
+                    + (retried ? " (still unavailable after " + reply.attempts() + " attempts)" : ""));
             // The API returns 400 for an argument it cannot accept, such as a malformed review id, so it is a usage error.
             return reply.status() == 400 ? 2 : 1;
         }
@@ -123,23 +125,18 @@ public final class ReviewsCommand {
         return "127.0.0.1".equals(url.getHost()) || "localhost".equals(url.getHost());
     }
 
-    private static String single(List<String> args, String action) {
-        if (args.size() != 1) {
-            throw new IllegalArgumentException("handoff reviews " + action + " takes one review id, as ./handoff reviews list prints it");
+    private static long hours(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--older-than-hours '" + value + "' is invalid; use a whole number of hours such as 24");
         }
-        return args.get(0);
     }
 
-    private static Optional<String> option(List<String> args, String name) {
-        int at = args.indexOf(name);
-        if (at < 0) {
-            return Optional.empty();
+    private static String single(List<String> args, String action) {
+        if (args.size() != 1) {
+            throw new IllegalArgumentException(action + " takes one review id, as ./handoff reviews list prints it");
         }
-        if (at + 1 >= args.size()) {
-            throw new IllegalArgumentException("handoff reviews: " + name + " needs a value");
-        }
-        String value = args.remove(at + 1);
-        args.remove(at);
-        return Optional.of(value);
+        return args.get(0);
     }
 }

@@ -15,8 +15,6 @@ import dev.handoff.local.ops.Operations;
 import dev.handoff.simulator.hubspot.WebhookSender;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +48,8 @@ public final class AccountingOutageScenario implements DemoScenario {
         try (LocalHandoff local = LocalHandoff.start(0, RETRY_DELAY, "PAID")) {
             Operations operations = LocalOps.of(local, LocalOps.LOCAL_ACTOR);
             DemoStory story = new DemoStory(local, root, log);
-            byte[] body = sampleBody(root);
-            HandoffKey key = HandoffKey.hubspot(LocalSettings.PORTAL_ID, JSON.readTree(body).path(0).path("objectId").asText());
+            byte[] body = DemoStory.sampleHubSpotBody(root);
+            HandoffKey key = HandoffKey.hubspot(LocalSettings.PORTAL_ID, DemoStory.dealIdOf(body));
 
             log.println("1. Xero goes down: every API call gets 503 Service Unavailable");
             local.xero().outage(true);
@@ -124,10 +122,5 @@ public final class AccountingOutageScenario implements DemoScenario {
             out.printf("  %-32s %-12s %-18s %s%n", event.at(), event.step(), event.outcome(),
                     event.detail() == null ? "" : event.detail());
         }
-    }
-
-    private static byte[] sampleBody(Path root) throws IOException {
-        return JSON.readTree(Files.readString(root.resolve(LocalSettings.SAMPLE_HUBSPOT_EVENT))).path("body").asText()
-                .getBytes(StandardCharsets.UTF_8);
     }
 }

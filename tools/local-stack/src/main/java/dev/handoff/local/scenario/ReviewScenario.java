@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A deal that one review rule holds, on a local stack the scenario starts and stops. It seeds the deal, sends
- * the event that starts it, and checks that exactly one pending review of the expected type holds the handoff
- * (with no invoice, where the rule holds the invoice back). Then it approves the review through the ops route,
- * as {@code ./handoff reviews approve} does, and checks that the handoff completes with exactly one invoice.
+ * A deal that one review rule puts on hold, on a local stack the scenario starts and stops. It seeds the deal,
+ * sends the event that starts it, and checks that the handoff waits on exactly one pending review of the
+ * expected type (with no invoice, where the rule keeps the invoice back until approval). Then it approves the
+ * review through the ops route, as {@code ./handoff reviews approve} does, and checks that the handoff completes with exactly one invoice.
  */
 public final class ReviewScenario implements DemoScenario {
 
