@@ -9,11 +9,43 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Converts API Gateway HTTP API (payload format 2.0) events to webhook requests and back. */
 public final class HttpEvents {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEvents.class);
+
     private HttpEvents() {
+    }
+
+    /**
+     * Handles one webhook delivery: builds the request and passes it to {@code service}, or responds 400 when the
+     * body is marked base64 but is not valid base64.
+     *
+     * @param source who sent the request, for the log line, for example "HubSpot webhook"
+     */
+    public static APIGatewayV2HTTPResponse handleWebhook(APIGatewayV2HTTPEvent event, Optional<URI> publicUrl,
+            String source, Function<WebhookRequest, WebhookResponse> service) {
+        WebhookRequest request;
+        try {
+            request = toWebhookRequest(event, publicUrl);
+        } catch (IllegalArgumentException e) {
+            return invalidBase64(event, source);
+        }
+        return toResponse(service.apply(request));
+    }
+
+    /**
+     * Returns the 400 response for a body marked base64 that is not valid base64. Logs the API Gateway request id,
+     * never the body.
+     */
+    public static APIGatewayV2HTTPResponse invalidBase64(APIGatewayV2HTTPEvent event, String source) {
+        LOG.warn("{} rejected: body is marked base64 but is not valid base64 (API Gateway request {})", source,
+                event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
+        return toResponse(WebhookResponse.message(400, "Request body is marked base64 but is not valid base64"));
     }
 
     /**

@@ -7,21 +7,15 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.handoff.lambda.HandoffComponents;
 import dev.handoff.lambda.HttpEvents;
 import dev.handoff.service.PaymentCallbackService;
-import dev.handoff.service.WebhookRequest;
-import dev.handoff.service.WebhookResponse;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Receives Xero webhooks on POST /webhooks/xero and enqueues invoice events (see {@link PaymentCallbackService}).
  */
 public final class PaymentStatusCallbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(PaymentStatusCallbackHandler.class);
 
     private final PaymentCallbackService service;
     private final Optional<URI> publicUrl;
@@ -47,14 +41,6 @@ public final class PaymentStatusCallbackHandler implements RequestHandler<APIGat
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        WebhookRequest request;
-        try {
-            request = HttpEvents.toWebhookRequest(event, publicUrl);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Xero webhook rejected: body is marked base64 but is not valid base64 (API Gateway request {})",
-                    event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
-            return HttpEvents.toResponse(WebhookResponse.message(400, "Request body is marked base64 but is not valid base64"));
-        }
-        return HttpEvents.toResponse(service.handle(request));
+        return HttpEvents.handleWebhook(event, publicUrl, "Xero webhook", service::handle);
     }
 }

@@ -10,19 +10,14 @@ import dev.handoff.review.ReviewOpsService;
 import dev.handoff.review.ReviewOpsService.OpsRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves the ops routes under /ops/reviews, which API Gateway authorises with IAM (see {@link ReviewOpsService}).
  * The caller's IAM user ARN from the request context is recorded as the reviewer.
  */
 public final class ReviewOpsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ReviewOpsHandler.class);
 
     private final ReviewOpsService service;
 
@@ -44,16 +39,11 @@ public final class ReviewOpsHandler implements RequestHandler<APIGatewayV2HTTPEv
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         var requestContext = event.getRequestContext();
         String method = requestContext != null && requestContext.getHttp() != null ? requestContext.getHttp().getMethod() : "GET";
-        String body = event.getBody() == null ? "" : event.getBody();
-        if (event.getIsBase64Encoded()) {
-            try {
-                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("Ops request rejected: body is marked base64 but is not valid base64 (API Gateway request {})",
-                        requestContext == null ? null : requestContext.getRequestId());
-                return HttpEvents.toResponse(dev.handoff.service.WebhookResponse.message(400,
-                        "Request body is marked base64 but is not valid base64"));
-            }
+        String body;
+        try {
+            body = new String(HttpEvents.toWebhookRequest(event, Optional.empty()).body(), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return HttpEvents.invalidBase64(event, "Ops request");
         }
         OpsRequest request = new OpsRequest(method, event.getRawPath(), event.getQueryStringParameters(), body, callerArn(event));
         return HttpEvents.toResponse(service.handle(request));
