@@ -1,6 +1,7 @@
 package dev.handoff.local.bench;
 
 import dev.handoff.accounting.xero.XeroCallLimits;
+import dev.handoff.config.HubSpotSettings;
 import dev.handoff.local.bench.BurstBenchmark.TenantResult;
 import dev.handoff.local.bench.ColdStartBenchmark.FunctionColdStart;
 import dev.handoff.local.bench.PipelineBenchmark.CallCounts;
@@ -90,12 +91,15 @@ final class BenchReport {
                 + "with the time scale %s: a Xero minute lasted %s s here. Rates below are per Xero minute. "
                 + "Handoff's own Xero budget (%d calls a minute, %d at once and %d a day per tenant) counted on the same "
                 + "clock, because the benchmark sets XERO_LIMIT_TIME_SCALE to the same scale. The budget caps calls "
-                + "at %d%% of Xero's minute limit and deals at %d/N per Xero minute.",
+                + "at %d%% of Xero's minute limit and deals at %d/N per Xero minute. Each stack ran %d pollers per queue, "
+                + "each with its own handler instance, as Lambda reads up to five batches of a queue at once, and a "
+                + "HubSpot budget of %d requests per 10 s, the default %d sped up by the same time scale.",
                 burst.deals(), XeroRateLimiter.CALLS_PER_MINUTE, XeroRateLimiter.CONCURRENT_CALLS, XeroRateLimiter.CALLS_PER_DAY,
                 number(burst.timeScale()), number(windowSeconds), XeroCallLimits.TENANT_MINUTE_BUDGET,
                 XeroCallLimits.TENANT_CONCURRENCY_BUDGET, XeroCallLimits.TENANT_CALLS_PER_DAY,
                 Math.round(100.0 * XeroCallLimits.TENANT_MINUTE_BUDGET / XeroRateLimiter.CALLS_PER_MINUTE),
-                XeroCallLimits.TENANT_MINUTE_BUDGET));
+                XeroCallLimits.TENANT_MINUTE_BUDGET, BurstBenchmark.POLLERS_PER_QUEUE, burst.hubSpotBudget(),
+                HubSpotSettings.DEFAULT_REQUEST_BUDGET));
         if (!burst.completedInTime()) {
             line("");
             line("**The stacks were still busy when the wait ran out; the figures count what had happened by then.**");
@@ -290,8 +294,9 @@ final class BenchReport {
     private void method() {
         line("## How the local stack differs from AWS");
         line("");
-        line("- One poller per queue handles one batch at a time, where Lambda runs several batches of a queue at once, "
-                + "so the burst cannot reach Xero's concurrent limit of 5 and local throughput is a lower bound.");
+        line("- The burst stacks run " + BurstBenchmark.POLLERS_PER_QUEUE + " pollers per queue, a fixed number, where "
+                + "Lambda scales its pollers with the queue's backlog. The other runs use one poller per queue, so their "
+                + "handoffs run one batch at a time.");
         line("- Failed messages come back after 1 s instead of the queues' 360-second visibility timeout; a message "
                 + "reaches its dead-letter queue after 5 receives, as in the template.");
         line("- Cold starts use the JVM of this machine, not Lambda's Firecracker microVM, and no SnapStart: the template "

@@ -1,6 +1,7 @@
 package dev.handoff.local.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.handoff.config.HubSpotSettings;
 import dev.handoff.domain.HandoffState;
 import dev.handoff.ledger.Handoff;
 import dev.handoff.ledger.Ledger;
@@ -44,6 +45,11 @@ final class BurstBenchmark {
             HandoffState.PAID, HandoffState.ONBOARDING_PENDING, HandoffState.ONBOARDING_SENT, HandoffState.VOIDED);
 
     private static final int SENDER_THREADS = 8;
+    /**
+     * Pollers per queue in each burst stack. Lambda's SQS event source mapping starts by reading up to five
+     * batches of a standard queue at once, each in its own execution environment.
+     */
+    static final int POLLERS_PER_QUEUE = 5;
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
     private static final Duration MIN_WAIT = Duration.ofMinutes(2);
 
@@ -94,7 +100,17 @@ final class BurstBenchmark {
      * @param completedInTime whether both stacks went quiet before the wait ran out
      * @param elapsedNanos from the first webhook to quiet (or to the end of the wait)
      */
-    record Result(int deals, double timeScale, List<TenantResult> tenants, boolean completedInTime, long elapsedNanos) {
+    record Result(int deals, double timeScale, int hubSpotBudget, List<TenantResult> tenants, boolean completedInTime,
+            long elapsedNanos) {
+    }
+
+    /**
+     * Returns HubSpot requests per ten seconds for the burst stacks: the default budget sped up by the time scale,
+     * at most the 1,000 the setting accepts. HubSpot's own limit runs on real time, so without this the burst
+     * would meet a CRM budget ten times tighter, relative to Xero's scaled minute, than a deployed stack does.
+     */
+    static int hubSpotBudget(double timeScale) {
+        return (int) Math.min(1_000, Math.round(HubSpotSettings.DEFAULT_REQUEST_BUDGET * timeScale));
     }
 
     Result run() throws IOException, InterruptedException {
@@ -122,6 +138,8 @@ final class BurstBenchmark {
                     // budget that counts real minutes against a simulator's scaled ones.
                     stacks.add(LocalHandoff.stackBuilder(FreePorts.find(), RETRY_DELAY, "PAID", hubspot, xero, tenant)
                             .environment("XERO_LIMIT_TIME_SCALE", Double.toString(settings.timeScale()))
+                            .environment("HUBSPOT_REQUEST_BUDGET", Integer.toString(hubSpotBudget(settings.timeScale())))
+                            .pollersPerEventSource(POLLERS_PER_QUEUE)
                             .start());
                 }
                 progress.printf("Burst: %d won deals across 2 tenants, Xero limits at time scale %s (%d calls per %d ms)%n",
@@ -138,7 +156,8 @@ final class BurstBenchmark {
                     results.add(tenantResult(tenants.get(i), dealsByTenant.get(i).size(), accepted.get(i), stacks.get(i),
                             xero, calls));
                 }
-                return new Result(settings.burstDeals(), settings.timeScale(), results, quiet, elapsed);
+                return new Result(settings.burstDeals(), settings.timeScale(), hubSpotBudget(settings.timeScale()), results,
+                        quiet, elapsed);
             } finally {
                 stacks.forEach(LocalLambdaStack::close);
             }

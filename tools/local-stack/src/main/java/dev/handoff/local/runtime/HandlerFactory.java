@@ -36,6 +36,22 @@ public final class HandlerFactory {
      * @throws IllegalStateException if the constructor throws
      */
     public static LocalFunction create(FunctionDefinition function, Map<String, String> environment, ClassLoader classLoader) {
+        return create(function, environment, classLoader, new FunctionMetrics());
+    }
+
+    /**
+     * Builds another handler instance of {@code function}, as Lambda starts another execution environment,
+     * counting its invocations in the same {@link FunctionMetrics}.
+     *
+     * @throws IllegalStateException if the constructor throws
+     */
+    public static LocalFunction createInstance(LocalFunction function, Map<String, String> environment,
+            ClassLoader classLoader) {
+        return create(function.definition(), environment, classLoader, function.metrics());
+    }
+
+    private static LocalFunction create(FunctionDefinition function, Map<String, String> environment,
+            ClassLoader classLoader, FunctionMetrics metrics) {
         String handler = function.handler();
         int separator = handler.indexOf("::");
         String className = separator < 0 ? handler : handler.substring(0, separator);
@@ -55,7 +71,7 @@ public final class HandlerFactory {
         @SuppressWarnings("unchecked")
         RequestHandler<Object, Object> instance =
                 (RequestHandler<Object, Object>) instantiate(handlerClass, environment, function.logicalId());
-        return new LocalFunction(function, instance, inputType(handlerClass));
+        return new LocalFunction(function, instance, inputType(handlerClass), metrics);
     }
 
     private static Class<?> loadClass(String className, String functionName, ClassLoader classLoader) {

@@ -13,12 +13,14 @@ public final class LocalFunction {
     private final FunctionDefinition definition;
     private final RequestHandler<Object, Object> handler;
     private final Class<?> inputType;
-    private final FunctionMetrics metrics = new FunctionMetrics();
+    private final FunctionMetrics metrics;
 
-    LocalFunction(FunctionDefinition definition, RequestHandler<Object, Object> handler, Class<?> inputType) {
+    LocalFunction(FunctionDefinition definition, RequestHandler<Object, Object> handler, Class<?> inputType,
+            FunctionMetrics metrics) {
         this.definition = definition;
         this.handler = handler;
         this.inputType = inputType;
+        this.metrics = metrics;
     }
 
     /** Returns the function's logical id, used as its function name. */
@@ -36,7 +38,7 @@ public final class LocalFunction {
         return inputType;
     }
 
-    /** Returns the function's counters. */
+    /** Returns the function's counters, shared by every instance of the function. */
     public FunctionMetrics metrics() {
         return metrics;
     }

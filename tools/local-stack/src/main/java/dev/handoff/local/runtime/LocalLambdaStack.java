@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Runs a SAM template's functions locally as Lambda would, in this JVM: dynalite and ElasticMQ stand in for
- * DynamoDB and SQS, {@link ApiGatewayEmulator} for the HTTP API, and one {@link SqsEventSourcePoller} per SQS
- * event for the event source mappings.
+ * DynamoDB and SQS, {@link ApiGatewayEmulator} for the HTTP API, and {@link SqsEventSourcePoller}s for the
+ * event source mappings: one per SQS event unless {@link Builder#pollersPerEventSource} asks for more.
  *
  * <p>Every function's environment is the template's, resolved against the local resources, plus
  * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SQS} and dummy credentials,
@@ -84,12 +84,13 @@ public final class LocalLambdaStack implements AutoCloseable {
 
         for (LocalFunction function : functions.values()) {
             for (SqsEventSource source : function.definition().sqsEvents()) {
-                SqsEventSourcePoller poller = new SqsEventSourcePoller(function, source,
-                        resources.queueUrl(source.queueLogicalId()), resources.queueArns().get(source.queueLogicalId()),
-                        sqs, Optional.ofNullable(builder.retryDelay));
-                pollers.add(poller);
-                register(poller);
-                poller.start();
+                for (int instance = 0; instance < builder.pollersPerEventSource; instance++) {
+                    // The first poller shares the instance the API uses; each further one gets its own, as a further
+                    // Lambda execution environment would.
+                    LocalFunction handler = instance == 0 ? function
+                            : HandlerFactory.createInstance(function, environments.get(function.name()), builder.classLoader);
+                    startPoller(handler, source, builder, instance);
+                }
             }
         }
 
@@ -99,6 +100,15 @@ public final class LocalLambdaStack implements AutoCloseable {
         if (!template.unemulatedEvents().isEmpty()) {
             LOG.info("Events not emulated locally (they never fire here): {}", String.join(", ", template.unemulatedEvents()));
         }
+    }
+
+    private void startPoller(LocalFunction function, SqsEventSource source, Builder builder, int instance) {
+        SqsEventSourcePoller poller = new SqsEventSourcePoller(function, source,
+                resources.queueUrl(source.queueLogicalId()), resources.queueArns().get(source.queueLogicalId()),
+                sqs, Optional.ofNullable(builder.retryDelay), instance);
+        pollers.add(poller);
+        register(poller);
+        poller.start();
     }
 
     private Map<String, String> awsEnvironment() {
@@ -280,6 +290,7 @@ public final class LocalLambdaStack implements AutoCloseable {
         private final Map<String, Map<String, String>> functionEnvironment = new LinkedHashMap<>();
         private int apiPort;
         private Duration retryDelay;
+        private int pollersPerEventSource = 1;
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 
         private Builder() {
@@ -336,6 +347,22 @@ public final class LocalLambdaStack implements AutoCloseable {
                 throw new IllegalArgumentException("Invalid retryDelay " + delay + ": expected 0 to 43200 seconds");
             }
             this.retryDelay = delay;
+            return this;
+        }
+
+        /**
+         * Sets how many pollers each SQS event source runs, each with its own handler instance, so up to that many
+         * batches of one queue are handled at once, as Lambda runs several execution environments per event
+         * source mapping. The default 1 handles one batch per queue at a time, which keeps demos and tests in a
+         * fixed order.
+         *
+         * @throws IllegalArgumentException if {@code pollers} is not from 1 to 20
+         */
+        public Builder pollersPerEventSource(int pollers) {
+            if (pollers < 1 || pollers > 20) {
+                throw new IllegalArgumentException("Invalid pollersPerEventSource " + pollers + ": expected 1 to 20");
+            }
+            this.pollersPerEventSource = pollers;
             return this;
         }
 

@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * timeout, or after {@code retryDelay} when one is set, and SQS moves them to the dead-letter queue after
  * {@code maxReceiveCount} receives.
  *
- * <p>NOTE: a poller handles one batch at a time, while Lambda runs several batches of one queue concurrently,
- * so local throughput and message interleaving differ from AWS.
+ * <p>A poller handles one batch at a time. Lambda runs several batches of one queue at once, so a stack that
+ * should do the same starts several pollers on the queue, each with its own handler instance.
  *
  * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html">Handling errors for an SQS event source in Lambda</a>
  */
@@ -55,6 +55,7 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     private final String queueArn;
     private final SqsClient sqs;
     private final Optional<Duration> retryDelay;
+    private final int instance;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean running;
     private Thread thread;
@@ -64,10 +65,12 @@ public final class SqsEventSourcePoller implements AutoCloseable {
      *
      * @param retryDelay when present, failed messages become visible again after this delay instead of the queue's
      *     visibility timeout, so local runs need not wait minutes for a retry
+     * @param instance this poller's number among the pollers of the same event source, from 0, for thread names
+     *     and logs
      * @throws IllegalArgumentException if the handler does not accept {@link SQSEvent}
      */
     public SqsEventSourcePoller(LocalFunction function, SqsEventSource source, String queueUrl, String queueArn,
-            SqsClient sqs, Optional<Duration> retryDelay) {
+            SqsClient sqs, Optional<Duration> retryDelay, int instance) {
         if (!function.inputType().isAssignableFrom(SQSEvent.class)) {
             throw new IllegalArgumentException("Handler of " + function.name() + " accepts "
                     + function.inputType().getName() + ", but SQS events pass SQSEvent");
@@ -78,6 +81,7 @@ public final class SqsEventSourcePoller implements AutoCloseable {
         this.queueArn = queueArn;
         this.sqs = sqs;
         this.retryDelay = retryDelay;
+        this.instance = instance;
     }
 
     /** Returns the logical id of the polled queue. */
@@ -96,10 +100,11 @@ public final class SqsEventSourcePoller implements AutoCloseable {
             throw new IllegalStateException("Poller for " + function.name() + " on " + source.queueLogicalId() + " already started");
         }
         running = true;
-        thread = new Thread(this::pollUntilStopped, "sqs-poller-" + function.name() + "-" + source.name());
+        thread = new Thread(this::pollUntilStopped, "sqs-poller-" + function.name() + "-" + source.name() + "-" + instance);
         thread.setDaemon(true);
         thread.start();
-        LOG.info("Polling {} for {} (batch size {})", source.queueLogicalId(), function.name(), source.batchSize());
+        LOG.info("Polling {} for {} (batch size {}, poller {})", source.queueLogicalId(), function.name(), source.batchSize(),
+                instance);
     }
 
     /**
