@@ -62,4 +62,16 @@ public interface AccountingClient {
 
     /** Returns the organisation's tax type code for a category, for example {@code OUTPUT3} for STANDARD. */
     String taxTypeFor(TaxCategory category);
+
+    /**
+     * Pays for up to {@code calls} API calls that this thread makes next, before a step that makes several, so a
+     * spent rate limit stops the step before its first call instead of halfway. A step stopped halfway repeats
+     * its successful calls on the next attempt and spends the limit twice. Close the result when the step ends.
+     * The default reserves nothing, for clients without call limits.
+     *
+     * @throws dev.handoff.error.ThrottledException if the calls do not fit in the rate limits now
+     */
+    default CallReservation reserveCalls(int calls) {
+        return CallReservation.NONE;
+    }
 }

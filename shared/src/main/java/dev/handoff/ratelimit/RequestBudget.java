@@ -24,8 +24,12 @@ public class RequestBudget {
 
     private static final Duration KEEP_AFTER_WINDOW = Duration.ofDays(1);
 
-    /** Fixed windows that a rolling budget's window is split into. */
-    static final int ROLLING_SLICES = 10;
+    /**
+     * Fixed windows that a rolling budget's window is split into. More slices let a busy caller use more of the
+     * limit, ten elevenths with 10 and thirty thirty-firsts with 30, at the cost of one Query that reads up to
+     * this many small items per spend.
+     */
+    static final int ROLLING_SLICES = 30;
 
     /** Shortest window that {@link #spendRolling} accepts, so that each slice lasts at least a millisecond. */
     public static final Duration MIN_ROLLING_WINDOW = Duration.ofMillis(ROLLING_SLICES);
@@ -39,32 +43,54 @@ public class RequestBudget {
     }
 
     /**
+     * Requests spent from one window's counter, so that unused ones can be given back with {@link #refund}.
+     *
+     * @param scope the counter's scope, with the {@code :rolling} suffix for a rolling budget's slice
+     * @param windowStart the counted window's start, epoch milliseconds
+     * @param count requests spent
+     */
+    public record Spent(String scope, long windowStart, int count) {
+    }
+
+    /**
      * Spends one request so that no span of length {@code window}, wherever it starts, contains more than
-     * {@code limit} requests. The window is split into ten slices, and the current slice may take what the ten
-     * before it left of the limit, because any such span overlaps at most those eleven. A full burst therefore
-     * waits a slice longer than the window, so the steady rate is ten elevenths of the limit, for example 50 a
-     * minute for a limit of 55.
+     * {@code limit} requests. See {@link #spendRolling(String, int, Duration, Instant, int)}.
+     *
+     * @throws ThrottledException when the span is full, with a delay that runs to the current slice's end
+     */
+    public Spent spendRolling(String scope, int limit, Duration window, Instant now) {
+        return spendRolling(scope, limit, window, now, 1);
+    }
+
+    /**
+     * Spends {@code count} requests at once so that no span of length {@code window}, wherever it starts,
+     * contains more than {@code limit} requests. The window is split into {@value #ROLLING_SLICES} slices, and the
+     * current slice may take what the slices of the window before it left of the limit, because any such span
+     * overlaps at most those and the current one. A full burst therefore waits a slice longer than the window, so
+     * the steady rate is 30/31 of the limit, for example 55 a minute for a limit of 57.
      *
      * <p>NOTE: the earlier slices are read before the current one is updated, so an instance whose clock lags
      * behind a slice boundary can still add to a slice that others already counted as closed.
      *
-     * @throws ThrottledException when the span is full, with a delay that runs to the current slice's end
+     * @throws ThrottledException when the span cannot take {@code count} more, with a delay that runs to the
+     *     current slice's end
      */
-    public void spendRolling(String scope, int limit, Duration window, Instant now) {
+    public Spent spendRolling(String scope, int limit, Duration window, Instant now, int count) {
         if (limit < 1 || window.toMillis() < MIN_ROLLING_WINDOW.toMillis()) {
             throw new IllegalArgumentException("a rolling budget needs a positive limit and a window of at least "
                     + MIN_ROLLING_WINDOW.toMillis() + " ms");
         }
+        requirePositive(count, limit);
         long sliceMillis = window.toMillis() / ROLLING_SLICES;
         long sliceStart = Math.floorDiv(now.toEpochMilli(), sliceMillis) * sliceMillis;
         String slicedScope = scope + ":rolling";
         int earlier = usedBetween(slicedScope, sliceStart - ROLLING_SLICES * sliceMillis, sliceStart - 1);
-        if (earlier >= limit) {
+        if (earlier + count > limit) {
             Instant sliceEnd = Instant.ofEpochMilli(sliceStart + sliceMillis);
             throw new ThrottledException("request budget " + scope + " is spent until " + sliceEnd,
                     Duration.between(now, sliceEnd));
         }
-        spend(slicedScope, limit - earlier, Duration.ofMillis(sliceMillis), now);
+        return spend(slicedScope, limit - earlier, Duration.ofMillis(sliceMillis), now, count);
     }
 
     /** Returns the requests counted in {@code scope}'s windows that start from {@code first} to {@code last} ms. */
@@ -98,31 +124,81 @@ public class RequestBudget {
      *
      * @throws ThrottledException when the window's budget is spent, with a delay that runs to the window's end
      */
-    public void spend(String scope, int limit, Duration window, Instant now) {
+    public Spent spend(String scope, int limit, Duration window, Instant now) {
+        return spend(scope, limit, window, now, 1);
+    }
+
+    /**
+     * Spends {@code count} requests at once from {@code scope}'s budget for the window holding {@code now}, or
+     * none of them.
+     *
+     * @throws ThrottledException when the window's budget cannot take {@code count} more, with a delay that runs
+     *     to the window's end
+     */
+    public Spent spend(String scope, int limit, Duration window, Instant now, int count) {
         if (limit < 1 || window.isZero() || window.isNegative()) {
             throw new IllegalArgumentException("a budget needs a positive limit and window");
         }
+        requirePositive(count, limit);
         long windowMillis = window.toMillis();
         long windowStart = Math.floorDiv(now.toEpochMilli(), windowMillis) * windowMillis;
         Instant windowEnd = Instant.ofEpochMilli(windowStart + windowMillis);
         try {
             dynamoDb.updateItem(UpdateItemRequest.builder()
                     .tableName(tableName)
-                    .key(Map.of(
-                            "pk", AttributeValue.fromS("BUDGET#" + scope),
-                            "sk", AttributeValue.fromS(windowKey(windowStart))))
-                    .updateExpression("ADD #used :one SET #expiresAt = :expiresAt")
-                    .conditionExpression("attribute_not_exists(#used) OR #used < :limit")
+                    .key(key(scope, windowStart))
+                    .updateExpression("ADD #used :count SET #expiresAt = :expiresAt")
+                    .conditionExpression("attribute_not_exists(#used) OR #used <= :highest")
                     .expressionAttributeNames(Map.of("#used", "used", "#expiresAt", "expiresAt"))
                     .expressionAttributeValues(Map.of(
-                            ":one", AttributeValue.fromN("1"),
-                            ":limit", AttributeValue.fromN(Integer.toString(limit)),
+                            ":count", AttributeValue.fromN(Integer.toString(count)),
+                            ":highest", AttributeValue.fromN(Integer.toString(limit - count)),
                             ":expiresAt", AttributeValue.fromN(Long.toString(
                                     windowEnd.plus(KEEP_AFTER_WINDOW).getEpochSecond()))))
                     .build());
         } catch (ConditionalCheckFailedException spent) {
             Duration wait = Duration.between(now, windowEnd);
             throw new ThrottledException("request budget " + scope + " is spent until " + windowEnd, wait);
+        }
+        return new Spent(scope, windowStart, count);
+    }
+
+    /**
+     * Gives {@code unused} of the requests in {@code spent} back to their window, for a caller that spent ahead
+     * and made fewer requests. A window whose counter has expired is left alone.
+     *
+     * @throws IllegalArgumentException if {@code unused} is negative or more than {@code spent} counted
+     */
+    public void refund(Spent spent, int unused) {
+        if (unused < 0 || unused > spent.count()) {
+            throw new IllegalArgumentException("cannot refund " + unused + " of " + spent.count() + " spent requests");
+        }
+        if (unused == 0) {
+            return;
+        }
+        try {
+            dynamoDb.updateItem(UpdateItemRequest.builder()
+                    .tableName(tableName)
+                    .key(key(spent.scope(), spent.windowStart()))
+                    .updateExpression("ADD #used :minus")
+                    .conditionExpression("#used >= :unused")
+                    .expressionAttributeNames(Map.of("#used", "used"))
+                    .expressionAttributeValues(Map.of(
+                            ":minus", AttributeValue.fromN(Integer.toString(-unused)),
+                            ":unused", AttributeValue.fromN(Integer.toString(unused))))
+                    .build());
+        } catch (ConditionalCheckFailedException expired) {
+            // The counter expired through TTL, so there is nothing left to give back.
+        }
+    }
+
+    private Map<String, AttributeValue> key(String scope, long windowStart) {
+        return Map.of("pk", AttributeValue.fromS("BUDGET#" + scope), "sk", AttributeValue.fromS(windowKey(windowStart)));
+    }
+
+    private static void requirePositive(int count, int limit) {
+        if (count < 1 || count > limit) {
+            throw new IllegalArgumentException("cannot spend " + count + " requests from a budget of " + limit);
         }
     }
 }

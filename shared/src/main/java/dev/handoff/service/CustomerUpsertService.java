@@ -2,6 +2,7 @@ package dev.handoff.service;
 
 import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.AccountingContact;
+import dev.handoff.accounting.CallReservation;
 import dev.handoff.accounting.ContactRequest;
 import dev.handoff.accounting.CreditStanding;
 import dev.handoff.config.WonStages;
@@ -50,6 +51,12 @@ import org.slf4j.LoggerFactory;
 public final class CustomerUpsertService {
 
     private static final Logger LOG = LoggerFactory.getLogger(CustomerUpsertService.class);
+
+    /**
+     * Accounting calls a new customer costs: the lookups by identifiers, by name and by e-mail address, and the
+     * create. A linked customer costs one read, and the unused calls are given back.
+     */
+    static final int RESERVED_ACCOUNTING_CALLS = 4;
 
     private final Ledger ledger;
     private final CrmClient crm;
@@ -142,7 +149,9 @@ public final class CustomerUpsertService {
         }
 
         Optional<LinkedContact> contact;
-        try {
+        // The step's accounting calls are paid for together, so a spent rate limit delays it before the first
+        // one, not halfway with calls to repeat.
+        try (CallReservation reserved = accounting.reserveCalls(RESERVED_ACCOUNTING_CALLS)) {
             contact = findOrCreateContact(mapped.customer(), handoff);
         } catch (DataException e) {
             // The accounting system's message may echo customer data, so it goes to the CRM deal only.

@@ -2,6 +2,7 @@ package dev.handoff.service;
 
 import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.AccountingInvoice;
+import dev.handoff.accounting.CallReservation;
 import dev.handoff.accounting.InvoiceRequest;
 import dev.handoff.config.WonStages;
 import dev.handoff.crm.CrmClient;
@@ -122,6 +123,14 @@ public final class InvoiceCreationService {
             return Outcome.BLOCKED;
         }
         InvoiceRequest request = drafter.draft(key, deal, handoff.customerId(), handoff.createdAt());
+        // The create is paid for before the ledger changes, so a spent rate limit delays the step here, not halfway.
+        try (CallReservation reserved = accounting.reserveCalls(1)) {
+            return raiseInvoice(handoff, deal, request, lookUpFirst);
+        }
+    }
+
+    private Outcome raiseInvoice(Handoff handoff, CrmDeal deal, InvoiceRequest request, boolean lookUpFirst) {
+        HandoffKey key = handoff.key();
         String idempotencyKey = InvoiceDrafter.idempotencyKey(key);
 
         // The deal may have left won since the customer step. An invoice that an earlier attempt created is still

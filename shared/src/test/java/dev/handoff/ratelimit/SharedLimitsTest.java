@@ -166,9 +166,87 @@ class SharedLimitsTest {
             scaled.enter(tenant).close();
         }
 
-        // At time scale 60 a Xero minute lasts one second, so the wait runs to the end of a 100 ms slice.
+        // At time scale 60 a Xero minute lasts one second, so the wait runs to the end of a 33 ms slice.
         assertThatThrownBy(() -> scaled.enter(tenant)).isInstanceOfSatisfying(ThrottledException.class,
-                e -> assertThat(e.delay()).isLessThanOrEqualTo(Duration.ofMillis(100)));
+                e -> assertThat(e.delay()).isLessThanOrEqualTo(Duration.ofMillis(33)));
+    }
+
+    @Test
+    void rollingSpendTakesAllOrNothing() {
+        firstInstance.spendRolling(scope, 5, Duration.ofMinutes(1), T0, 3);
+
+        assertThatThrownBy(() -> secondInstance.spendRolling(scope, 5, Duration.ofMinutes(1), T0, 3))
+                .isInstanceOf(ThrottledException.class);
+        secondInstance.spendRolling(scope, 5, Duration.ofMinutes(1), T0, 2);
+        assertThatThrownBy(() -> firstInstance.spendRolling(scope, 5, Duration.ofMinutes(1), T0))
+                .isInstanceOf(ThrottledException.class);
+    }
+
+    @Test
+    void refundGivesBackUnusedRequests() {
+        RequestBudget.Spent spent = firstInstance.spendRolling(scope, 5, Duration.ofMinutes(1), T0, 4);
+
+        secondInstance.refund(spent, 3);
+
+        secondInstance.spendRolling(scope, 5, Duration.ofMinutes(1), T0.plusSeconds(1), 4);
+        assertThatThrownBy(() -> firstInstance.spendRolling(scope, 5, Duration.ofMinutes(1), T0.plusSeconds(2)))
+                .isInstanceOf(ThrottledException.class);
+    }
+
+    @Test
+    void refundRejectsMoreThanSpent() {
+        RequestBudget.Spent spent = firstInstance.spend(scope, 5, Duration.ofMinutes(1), T0, 2);
+
+        assertThatThrownBy(() -> firstInstance.refund(spent, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void xeroReservationPaysForStepCalls() {
+        XeroCallLimits first = xeroLimits(1);
+        XeroCallLimits second = xeroLimits(1);
+        String tenant = "0c6f0a3e-0000-4000-8000-reserve" + SCOPES.incrementAndGet();
+
+        try (XeroCallLimits.Reservation reserved = first.reserve(tenant, 4)) {
+            first.enter(tenant).close();
+            first.enter(tenant).close();
+            int othersLeft = XeroCallLimits.TENANT_MINUTE_BUDGET - 4;
+            for (int i = 0; i < othersLeft; i++) {
+                second.enter(tenant).close();
+            }
+            assertThatThrownBy(() -> second.enter(tenant)).isInstanceOf(ThrottledException.class);
+        }
+
+        // Closing gave back the two calls the step did not make.
+        second.enter(tenant).close();
+        second.enter(tenant).close();
+        assertThatThrownBy(() -> second.enter(tenant)).isInstanceOf(ThrottledException.class);
+    }
+
+    @Test
+    void xeroReservationBeyondBudgetSpendsNothing() {
+        XeroCallLimits limits = xeroLimits(1);
+        String tenant = "0c6f0a3e-0000-4000-8000-reserve" + SCOPES.incrementAndGet();
+        for (int i = 0; i < XeroCallLimits.TENANT_MINUTE_BUDGET - 3; i++) {
+            limits.enter(tenant).close();
+        }
+
+        assertThatThrownBy(() -> limits.reserve(tenant, 4)).isInstanceOf(ThrottledException.class);
+
+        // The failed reservation spent nothing, so three single calls still fit.
+        for (int i = 0; i < 3; i++) {
+            limits.enter(tenant).close();
+        }
+        assertThatThrownBy(() -> limits.enter(tenant)).isInstanceOf(ThrottledException.class);
+    }
+
+    @Test
+    void xeroReservationIsOnePerThread() {
+        XeroCallLimits limits = xeroLimits(1);
+        String tenant = "0c6f0a3e-0000-4000-8000-reserve" + SCOPES.incrementAndGet();
+
+        try (XeroCallLimits.Reservation reserved = limits.reserve(tenant, 2)) {
+            assertThatThrownBy(() -> limits.reserve(tenant, 1)).isInstanceOf(IllegalStateException.class);
+        }
     }
 
     @Test

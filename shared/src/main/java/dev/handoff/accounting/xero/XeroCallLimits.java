@@ -1,5 +1,6 @@
 package dev.handoff.accounting.xero;
 
+import dev.handoff.accounting.CallReservation;
 import dev.handoff.observability.Metrics;
 import dev.handoff.ratelimit.ConcurrencyLease;
 import dev.handoff.ratelimit.RequestBudget;
@@ -7,15 +8,18 @@ import dev.handoff.ratelimit.ScopePause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Keeps Handoff's calls to Xero under Xero's published limits, counted across every function instance in
  * the ledger. Xero allows per tenant 60 calls a minute, 5,000 a day and 5 at once, and 10,000 a minute for the
- * whole app. Handoff budgets 55 in any rolling minute (50 a minute when busy) and 4 at once per tenant to keep
+ * whole app. Handoff budgets 57 in any rolling minute (55 a minute when busy) and 4 at once per tenant to keep
  * some headroom. The minute budget is rolling because Xero counts any 60 seconds, and a fixed minute window would
  * admit up to twice the budget across its boundary.
  * A spent budget, a full set of concurrency slots or a pause after Xero's own 429 throws
@@ -33,8 +37,11 @@ public class XeroCallLimits {
 
     public static final int TENANT_CALLS_PER_DAY = 5_000;
     public static final int APP_CALLS_PER_MINUTE = 10_000;
-    /** Calls per tenant in any rolling minute that Handoff allows itself, below Xero's 60 so Xero's own 429 stays rare. */
-    public static final int TENANT_MINUTE_BUDGET = 55;
+    /**
+     * Calls per tenant in any rolling minute that Handoff allows itself, three below Xero's 60 so Xero's own 429
+     * stays rare although instance clocks and network delays differ.
+     */
+    public static final int TENANT_MINUTE_BUDGET = 57;
     /** Calls per tenant at once that Handoff allows itself, one below Xero's 5, for the same reason. */
     public static final int TENANT_CONCURRENCY_BUDGET = 4;
     /**
@@ -56,6 +63,7 @@ public class XeroCallLimits {
     private final Clock clock;
     private final Duration minuteWindow;
     private final Duration dayWindow;
+    private final ThreadLocal<Reservation> reservations = new ThreadLocal<>();
 
     /** Creates the limits with Xero's real minute and day windows. */
     public XeroCallLimits(RequestBudget budget, ConcurrencyLease lease, ScopePause pause, Metrics metrics, Clock clock) {
@@ -99,10 +107,97 @@ public class XeroCallLimits {
         String tenantScope = tenantScope(tenantId);
         pause.check(APP_SCOPE, now);
         pause.check(tenantScope, now);
-        budget.spendRolling(APP_SCOPE + ":minute", APP_CALLS_PER_MINUTE, minuteWindow, now);
-        budget.spendRolling(tenantScope + ":minute", TENANT_MINUTE_BUDGET, minuteWindow, now);
-        budget.spend(tenantScope + ":day", TENANT_CALLS_PER_DAY, dayWindow, now);
+        Reservation reserved = reservations.get();
+        if (reserved == null || !reserved.take(tenantId)) {
+            spendAll(tenantScope, now, 1);
+        }
         return lease.acquire(tenantScope, TENANT_CONCURRENCY_BUDGET, SLOT_LEASE, now);
+    }
+
+    /**
+     * Spends {@code calls} from the tenant's and the app's budgets at once, for a step about to make up to that
+     * many calls on this thread. The step's calls through {@link #enter} draw on the reservation first and still
+     * take a concurrency slot each. Closing the reservation gives back the calls not made, and calls beyond it
+     * are spent one at a time as before. A spent budget thus stops the step before its first call, where a
+     * step stopped halfway would repeat its successful calls on the next attempt.
+     *
+     * @throws dev.handoff.error.ThrottledException if a budget cannot take {@code calls} more, or the tenant or the
+     *     app is paused after a 429
+     * @throws IllegalStateException if this thread already has an open reservation
+     */
+    public Reservation reserve(String tenantId, int calls) {
+        if (reservations.get() != null) {
+            throw new IllegalStateException("This thread already has an open Xero call reservation; close it before reserving again");
+        }
+        Instant now = Instant.now(clock);
+        String tenantScope = tenantScope(tenantId);
+        pause.check(APP_SCOPE, now);
+        pause.check(tenantScope, now);
+        Reservation reservation = new Reservation(tenantId, calls, spendAll(tenantScope, now, calls));
+        reservations.set(reservation);
+        return reservation;
+    }
+
+    /**
+     * Spends {@code calls} from the app's minute, the tenant's minute and the tenant's day budgets, or from none:
+     * when one is spent, the others are given back before the exception is thrown.
+     */
+    private List<RequestBudget.Spent> spendAll(String tenantScope, Instant now, int calls) {
+        List<RequestBudget.Spent> spent = new ArrayList<>(3);
+        try {
+            spent.add(budget.spendRolling(APP_SCOPE + ":minute", APP_CALLS_PER_MINUTE, minuteWindow, now, calls));
+            spent.add(budget.spendRolling(tenantScope + ":minute", TENANT_MINUTE_BUDGET, minuteWindow, now, calls));
+            spent.add(budget.spend(tenantScope + ":day", TENANT_CALLS_PER_DAY, dayWindow, now, calls));
+            return spent;
+        } catch (RuntimeException e) {
+            refund(spent, calls);
+            throw e;
+        }
+    }
+
+    /** Gives back {@code unused} calls of each spend. A failed refund only leaves a budget counting too many. */
+    private void refund(List<RequestBudget.Spent> spent, int unused) {
+        for (RequestBudget.Spent each : spent) {
+            try {
+                budget.refund(each, unused);
+            } catch (SdkException e) {
+                LOG.warn("Giving back {} unused Xero calls to {} failed; the budget counts them until its window ends: {}",
+                        unused, each.scope(), e.getClass().getName());
+            }
+        }
+    }
+
+    /** Calls paid for by {@link #reserve}, held by the thread that reserved them. */
+    public final class Reservation implements CallReservation {
+
+        private final String tenantId;
+        private final List<RequestBudget.Spent> spent;
+        private int unused;
+
+        private Reservation(String tenantId, int calls, List<RequestBudget.Spent> spent) {
+            this.tenantId = tenantId;
+            this.unused = calls;
+            this.spent = spent;
+        }
+
+        private boolean take(String callTenantId) {
+            if (unused == 0 || !tenantId.equals(callTenantId)) {
+                return false;
+            }
+            unused--;
+            return true;
+        }
+
+        /** Ends the reservation on this thread and gives back the calls not made. */
+        @Override
+        public void close() {
+            if (reservations.get() != this) {
+                return;
+            }
+            reservations.remove();
+            refund(spent, unused);
+            unused = 0;
+        }
     }
 
     /**

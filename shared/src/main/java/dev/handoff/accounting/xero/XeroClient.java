@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.AccountingContact;
 import dev.handoff.accounting.AccountingInvoice;
+import dev.handoff.accounting.CallReservation;
 import dev.handoff.accounting.ContactRequest;
 import dev.handoff.accounting.CreditStanding;
 import dev.handoff.accounting.InvoiceLine;
@@ -499,6 +500,12 @@ public final class XeroClient implements AccountingClient {
             }
         }
         throw HttpFailures.classify(API, operation, response);
+    }
+
+    /** Reserves the calls from {@link XeroCallLimits#reserve}; a client without call limits reserves nothing. */
+    @Override
+    public CallReservation reserveCalls(int calls) {
+        return callLimits == null ? CallReservation.NONE : callLimits.reserve(tenantId, calls);
     }
 
     /**

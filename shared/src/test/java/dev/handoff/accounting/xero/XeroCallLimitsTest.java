@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.handoff.accounting.CallReservation;
 import dev.handoff.error.ThrottledException;
 import dev.handoff.local.engines.LocalEnginesExtension;
 import dev.handoff.local.engines.ProvisionedResources;
@@ -118,6 +119,24 @@ class XeroCallLimitsTest {
         }
 
         xero.verify(10, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void shortBudgetStopsStepBeforeFirstCall() {
+        xero.stubFor(get(urlEqualTo("/api.xro/2.0/Invoices/" + INVOICE_ID)).willReturn(okJson(
+                "{\"Invoices\":[{\"InvoiceID\":\"" + INVOICE_ID + "\",\"Status\":\"AUTHORISED\",\"Total\":11500.00,"
+                        + "\"AmountDue\":11500.00,\"AmountPaid\":0.00,\"AmountCredited\":0.00}]}")));
+        for (int i = 0; i < XeroCallLimits.TENANT_MINUTE_BUDGET - 2; i++) {
+            first.getInvoice(INVOICE_ID);
+        }
+
+        assertThatThrownBy(() -> second.reserveCalls(3)).isInstanceOf(ThrottledException.class);
+
+        try (CallReservation reserved = second.reserveCalls(2)) {
+            second.getInvoice(INVOICE_ID);
+            second.getInvoice(INVOICE_ID);
+        }
+        xero.verify(XeroCallLimits.TENANT_MINUTE_BUDGET, anyRequestedFor(anyUrl()));
     }
 
     private XeroClient client(DynamoDbClient dynamoDb, String table) {

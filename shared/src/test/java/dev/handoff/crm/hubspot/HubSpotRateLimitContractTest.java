@@ -209,11 +209,12 @@ class HubSpotRateLimitContractTest {
         }
 
         @Override
-        public void spend(String scope, int ignoredLimit, Duration window, Instant now) {
+        public Spent spend(String scope, int ignoredLimit, Duration window, Instant now) {
             scopes.add(scope);
             if (scopes.size() > limit) {
                 throw new ThrottledException("request budget " + scope + " is spent", window);
             }
+            return new Spent(scope, now.toEpochMilli(), 1);
         }
     }
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * A month-end batch of 200 won deals for new customers, against a Xero simulator that enforces Xero's per-tenant
  * limits (60 calls in any rolling minute, 5 at once) and returns 429 beyond them. Both the simulator and Handoff's
  * Xero budget run at time scale 60, so a Xero minute lasts one second and the batch of about 1,400 Xero calls
- * needs about 30 s of Xero minutes instead of half an hour. Handoff must stay within its own budget of 55 calls a
+ * needs about 30 s of Xero minutes instead of half an hour. Handoff must stay within its own budget of 57 calls a
  * minute and 4 at once, so Xero never returns 429, and every deal must end with exactly one invoice.
  */
 class MonthEndBatchTest {
