@@ -189,7 +189,14 @@ public final class OpsCommand {
             }
             if (deal.isPresent()) {
                 HandoffKey key = key(deal.get(), portal);
-                out.println("Moved " + operations.redriveDeal(key) + " message(s) of " + key + " back to their queues");
+                int moved = operations.redriveDeal(key);
+                if (moved == 0) {
+                    // A script that redrives a deal after a fix must notice that nothing was there to move.
+                    err.println("handoff ops: no dead-letter message of " + key + " was found; run dlq list to see "
+                            + "which deals have one");
+                    return 1;
+                }
+                out.println("Moved " + moved + " message(s) of " + key + " back to their queues");
                 return 0;
             }
             operations.redrive(queue).forEach((name, moved) -> out.println(name + ": moved " + moved + " message(s) back"));

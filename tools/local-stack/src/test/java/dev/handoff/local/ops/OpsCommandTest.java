@@ -86,6 +86,16 @@ class OpsCommandTest {
 
     @Test
     @Order(3)
+    void redriveByDealWithNothingFails() {
+        Output output = run("dlq", "redrive", "--deal", FIRST_DEAL);
+
+        assertThat(output.exitCode()).isEqualTo(1);
+        assertThat(output.text()).contains("no dead-letter message of hubspot:9999999:" + FIRST_DEAL);
+        assertThat(operations.deadLetterDepths()).containsEntry("DealWonQueue", 1);
+    }
+
+    @Test
+    @Order(4)
     void checkPassesWithReasonedDeadLetter() {
         Output output = run("check");
 
@@ -94,7 +104,7 @@ class OpsCommandTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void timelineShowsEveryStep() {
         Output output = run("timeline", FIRST_DEAL);
 
@@ -104,7 +114,7 @@ class OpsCommandTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void replayResumesFailedHandoff() {
         HandoffKey key = HandoffKey.hubspot(LocalSettings.PORTAL_ID, FIRST_DEAL);
         Handoff invoiced = local.ledger().find(key).orElseThrow();
@@ -124,7 +134,7 @@ class OpsCommandTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void redriveAllCompletesTheRest() {
         Output output = run("dlq", "redrive", "--queue", "DealWonQueue");
         local.awaitQuiescence(QUIESCENCE_TIMEOUT);
@@ -137,7 +147,7 @@ class OpsCommandTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void unparkReportsUnparkedScope() {
         String scope = "tenant:" + LocalSettings.TENANT_ID;
         new OperationsLog(local.ledger()).park(scope, "Xero returned 401", Instant.now());
@@ -152,7 +162,7 @@ class OpsCommandTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void everyActionIsInLedger() {
         assertThat(operations.opsActions()).extracting(OpsAction::action)
                 .contains("dlq redrive --deal", "dlq redrive", "replay", "check", "unpark");
@@ -160,7 +170,7 @@ class OpsCommandTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void usageErrorsExitTwo() {
         assertThat(run("restart").exitCode()).isEqualTo(2);
         assertThat(run("timeline").exitCode()).isEqualTo(2);
@@ -173,7 +183,7 @@ class OpsCommandTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void unknownDealExitsOne() {
         Output timeline = run("timeline", "48999999999");
         Output replay = run("replay", "48999999999");
@@ -184,7 +194,7 @@ class OpsCommandTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void invalidDealIdNamesTheId() {
         Output output = run("timeline", "abc");
 
