@@ -1,7 +1,9 @@
 package dev.handoff.accounting;
 
 import dev.handoff.domain.TaxCategory;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,6 +21,24 @@ public interface AccountingClient {
 
     /** Finds contacts, archived included, whose company registration number equals the given one. */
     List<AccountingContact> findContactsByCompanyNumber(String companyNumber);
+
+    /**
+     * Finds contacts, archived included, whose contact number, tax (VAT) number or company registration number
+     * equals the given one, listing each contact once. {@code taxNumber} and {@code companyNumber} may be null,
+     * and are then not looked up. The caller decides which identifier counts first. This default makes one
+     * lookup per identifier, and an implementation whose API can combine them overrides it.
+     */
+    default List<AccountingContact> findContactsByIdentifiers(String contactNumber, String taxNumber, String companyNumber) {
+        Map<String, AccountingContact> found = new LinkedHashMap<>();
+        findContactByNumber(contactNumber).ifPresent(contact -> found.putIfAbsent(contact.contactId(), contact));
+        if (taxNumber != null) {
+            findContactsByTaxNumber(taxNumber).forEach(contact -> found.putIfAbsent(contact.contactId(), contact));
+        }
+        if (companyNumber != null) {
+            findContactsByCompanyNumber(companyNumber).forEach(contact -> found.putIfAbsent(contact.contactId(), contact));
+        }
+        return List.copyOf(found.values());
+    }
 
     /** Finds contacts, archived included, whose name matches the search term. */
     List<AccountingContact> findContactsByName(String name);

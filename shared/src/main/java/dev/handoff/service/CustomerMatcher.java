@@ -3,7 +3,7 @@ package dev.handoff.service;
 import dev.handoff.accounting.AccountingClient;
 import dev.handoff.accounting.AccountingContact;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Finds the accounting contact for a finance-ready customer, in this order: contact number (the CRM company
@@ -36,23 +36,24 @@ final class CustomerMatcher {
     }
 
     Match match(FinanceCustomer customer) {
-        Optional<AccountingContact> byNumber = accounting.findContactByNumber(customer.crmCompanyId());
-        if (byNumber.isPresent()) {
-            return decide(List.of(byNumber.get()), "contact number", customer);
+        // One lookup returns the candidates of all three identifier steps, so the precedence is applied here.
+        List<AccountingContact> byIdentifier = accounting.findContactsByIdentifiers(customer.crmCompanyId(),
+                customer.vatNumber(), customer.registrationNumber());
+
+        List<AccountingContact> byNumber = withValue(byIdentifier, AccountingContact::contactNumber, customer.crmCompanyId());
+        if (!byNumber.isEmpty()) {
+            return decide(byNumber, "contact number", customer);
         }
 
-        if (customer.vatNumber() != null) {
-            List<AccountingContact> byVat = accounting.findContactsByTaxNumber(customer.vatNumber());
-            if (!byVat.isEmpty()) {
-                return decide(byVat, "VAT number", customer);
-            }
+        List<AccountingContact> byVat = withValue(byIdentifier, AccountingContact::taxNumber, customer.vatNumber());
+        if (!byVat.isEmpty()) {
+            return decide(byVat, "VAT number", customer);
         }
 
-        if (customer.registrationNumber() != null) {
-            List<AccountingContact> byRegistration = accounting.findContactsByCompanyNumber(customer.registrationNumber());
-            if (!byRegistration.isEmpty()) {
-                return decide(byRegistration, "registration number", customer);
-            }
+        List<AccountingContact> byRegistration = withValue(byIdentifier, AccountingContact::companyNumber,
+                customer.registrationNumber());
+        if (!byRegistration.isEmpty()) {
+            return decide(byRegistration, "registration number", customer);
         }
 
         List<AccountingContact> byName = accounting.findContactsByName(customer.legalName());
@@ -67,6 +68,15 @@ final class CustomerMatcher {
             }
         }
         return new NotFound();
+    }
+
+    /** Returns the candidates whose field equals {@code value}, or none when the customer has no value. */
+    private static List<AccountingContact> withValue(List<AccountingContact> candidates,
+            Function<AccountingContact, String> field, String value) {
+        if (value == null) {
+            return List.of();
+        }
+        return candidates.stream().filter(contact -> value.equals(field.apply(contact))).toList();
     }
 
     private static Match decide(List<AccountingContact> candidates, String matchedBy, FinanceCustomer customer) {

@@ -204,10 +204,15 @@ public final class CustomerUpsertService {
         return createContact(key, customer);
     }
 
+    /**
+     * Creates the contact and links it. A contact created just now has no invoices, so its credit standing is
+     * clear and the credit rules do not read its balances. A retry after a crash before the handoff reached
+     * CUSTOMER_READY finds the ledger link, or the contact by its contact number, and reads the contact as usual.
+     */
     private Optional<LinkedContact> createContact(HandoffKey key, FinanceCustomer customer) {
         AccountingContact created = accounting.createContact(customer.toContactRequest());
         ledger.appendEvent(key, "customer", "created", "contact " + created.contactId(), now());
-        return link(key, customer.crmCompanyId(), created, "created");
+        return link(key, customer.crmCompanyId(), created, "created", Optional.of(CreditStanding.clear()));
     }
 
     /**
@@ -272,13 +277,14 @@ public final class CustomerUpsertService {
         if (contact.contactNumber() == null || contact.contactNumber().isBlank()) {
             accounting.setContactNumber(contact.contactId(), companyId);
         }
-        return link(key, companyId, contact, matchedBy);
+        return link(key, companyId, contact, matchedBy, Optional.empty());
     }
 
-    private Optional<LinkedContact> link(HandoffKey key, String companyId, AccountingContact contact, String matchedBy) {
+    private Optional<LinkedContact> link(HandoffKey key, String companyId, AccountingContact contact, String matchedBy,
+            Optional<CreditStanding> receivables) {
         ledger.putCustomerLink(key.crm(), key.accountId(), companyId, tenantId, contact.contactId(), now());
         ledger.appendEvent(key, "customer", "linked", "contact " + contact.contactId() + " by " + matchedBy, now());
-        return Optional.of(new LinkedContact(contact.contactId(), Optional.empty()));
+        return Optional.of(new LinkedContact(contact.contactId(), receivables));
     }
 
     /**
@@ -338,8 +344,8 @@ public final class CustomerUpsertService {
     }
 
     /**
-     * The contact a handoff invoices, with its receivables when the read that found it carried them; empty
-     * receivables mean the credit rules read them.
+     * The contact a handoff invoices, with its receivables when the read that found it carried them or when it
+     * was created just now. Empty receivables mean the credit rules read them.
      */
     private record LinkedContact(String contactId, Optional<CreditStanding> receivables) {
     }

@@ -62,8 +62,8 @@ public final class FinanceGate {
 
     /**
      * Holds a handoff whose customer is linked when the credit rules need a person. The customer is new when
-     * this handoff created the accounting contact. {@code receivables} are used when the contact's read already
-     * carried them, and read from the accounting system when empty.
+     * this handoff created the accounting contact. {@code receivables} are used when present (from the contact's
+     * read, or clear for a contact created just now), and read from the accounting system when empty.
      *
      * @return true when the handoff is now IN_REVIEW
      */

@@ -100,9 +100,11 @@ class ReviewFlowTest {
     private final HandoffKey key = HandoffKey.hubspot(Fixtures.PORTAL_ID, dealId);
     private final String companyId = "7" + dealId.substring(dealId.length() - 6);
     private CreditStanding standing = CreditStanding.clear();
+    private final AtomicInteger creditStandingReads = new AtomicInteger();
     private final FakeAccounting accounting = new FakeAccounting() {
         @Override
         public CreditStanding creditStanding(String contactId) {
+            creditStandingReads.incrementAndGet();
             return standing;
         }
     };
@@ -241,13 +243,16 @@ class ReviewFlowTest {
     @Test
     void overdueCustomerHoldsAfterCustomerLinked() {
         crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        accounting.contacts.add(new AccountingContact("5d1c2b3a-0000-4000-8000-0000000000f2", companyId,
+                "Example Trading (Pty) Ltd", "4000000000", null, null, "ACTIVE"));
         standing = new CreditStanding(new BigDecimal("3000.00"), new BigDecimal("1200.00"), Optional.empty());
 
         runCustomerUpsert();
 
         assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
         assertThat(handoff().resumeState()).isEqualTo(HandoffState.CUSTOMER_READY);
-        assertThat(handoff().customerId()).isNotNull();
+        assertThat(handoff().customerId()).isEqualTo("5d1c2b3a-0000-4000-8000-0000000000f2");
+        assertThat(creditStandingReads).hasValue(1);
         assertThat(drain("InvoiceRequestQueue", InvoiceRequestMessage.class)).isEmpty();
 
         decisions().approve(pendingReviews().get(0).id(), REVIEWER, "payment plan agreed");
@@ -255,6 +260,36 @@ class ReviewFlowTest {
 
         assertThat(handoff().state()).isEqualTo(HandoffState.INVOICED);
         assertThat(accounting.invoices).hasSize(1);
+    }
+
+    // A contact created just now has no invoices, so its balances are not read and cannot hold the handoff.
+    @Test
+    void newCustomerBalancesAreNotRead() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        standing = new CreditStanding(new BigDecimal("3000.00"), new BigDecimal("1200.00"), Optional.empty());
+
+        runCustomerUpsert();
+
+        assertThat(accounting.contactsCreated).isEqualTo(1);
+        assertThat(creditStandingReads).hasValue(0);
+        assertThat(handoff().state()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(drain("InvoiceRequestQueue", InvoiceRequestMessage.class)).hasSize(1);
+    }
+
+    @Test
+    void newCustomerLargeFirstInvoiceStillHolds() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "60000.00"));
+
+        runCustomerUpsert();
+
+        assertThat(accounting.contactsCreated).isEqualTo(1);
+        assertThat(creditStandingReads).hasValue(0);
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(handoff().resumeState()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(pendingReviews()).singleElement().satisfies(review -> {
+            assertThat(review.type()).isEqualTo(ReviewType.CREDIT_DECISION);
+            assertThat(review.reason()).contains("new customer's first invoice");
+        });
     }
 
     @Test

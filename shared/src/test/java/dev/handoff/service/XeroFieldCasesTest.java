@@ -84,6 +84,11 @@ class XeroFieldCasesTest {
     private static final String COMPANY_ID = "hs-company-7001";
     private static final String EXISTING_CONTACT = "5d1c2b3a-0000-4000-8000-0000000000c9";
     private static final String INVOICE_ID = "8e2b1c44-0000-4000-8000-000000000001";
+    /**
+     * The trading company's VAT and registration numbers as one where filter. {@link #COMPANY_ID} is not a
+     * number, so the contact number is read by path instead (see {@link #stubNoContactNumberMatch}).
+     */
+    private static final String IDENTIFIER_WHERE = "TaxNumber==\"4000000000\" OR CompanyNumber==\"2019/123456/07\"";
     /** The {@code Addresses} member of a contact whose billing address equals {@link Fixtures#ADDRESS}. */
     private static final String IN_SYNC_ADDRESSES = "\"Addresses\":[{\"AddressType\":\"POBOX\","
             + "\"AddressLine1\":\"12 Example Street\",\"AddressLine2\":\"Unit 4\",\"City\":\"Johannesburg\","
@@ -132,7 +137,7 @@ class XeroFieldCasesTest {
     void vatMatchLinksExistingContactWithoutCreate() {
         crm.put(deal(tradingCompany(), standardLine("10000.00")));
         stubNoContactNumberMatch();
-        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo(IDENTIFIER_WHERE))
                 .willReturn(okJson(existingContactJson("ACTIVE", "4000000000"))));
         xero.stubFor(post(urlPathEqualTo(API + "/Contacts/" + EXISTING_CONTACT)).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + COMPANY_ID + "\"}]}")));
@@ -172,7 +177,7 @@ class XeroFieldCasesTest {
     void archivedOnlyMatchNeedsMergeReview() {
         crm.put(deal(tradingCompany(), standardLine("10000.00")));
         stubNoContactNumberMatch();
-        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo(IDENTIFIER_WHERE))
                 .withQueryParam("includeArchived", equalTo("true"))
                 .willReturn(okJson(existingContactJson("ARCHIVED", "4000000000"))));
 
@@ -309,9 +314,7 @@ class XeroFieldCasesTest {
     void registrationNumberMatchLinks() {
         crm.put(deal(tradingCompany(), standardLine("10000.00")));
         stubNoContactNumberMatch();
-        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("TaxNumber==\"4000000000\""))
-                .willReturn(okJson("{\"Contacts\":[]}")));
-        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo("CompanyNumber==\"2019/123456/07\""))
+        xero.stubFor(get(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo(IDENTIFIER_WHERE))
                 .withQueryParam("includeArchived", equalTo("true"))
                 .willReturn(okJson("{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"Name\":\"Example Trading\","
                         + "\"CompanyNumber\":\"2019/123456/07\",\"ContactStatus\":\"ACTIVE\"}]}")));
@@ -345,6 +348,31 @@ class XeroFieldCasesTest {
         assertThat(handoff().customerId()).isEqualTo(EXISTING_CONTACT);
         assertThat(xero.findAll(getRequestedFor(anyUrl())))
                 .noneMatch(request -> request.getUrl().contains("where=") && request.getUrl().contains("example-trading"));
+    }
+
+    // A HubSpot company id is a number, so it joins the VAT and registration numbers in one where filter, and
+    // the contact created just now needs no balances read.
+    @Test
+    void newCustomerMakesFourContactCalls() {
+        String hubSpotCompanyId = "72000001";
+        crm.put(deal(new CrmCompany(hubSpotCompanyId, "Example Trading", "Example Trading (Pty) Ltd", "4000000000",
+                "2019/123456/07", "accounts@example-trading.test", Fixtures.ADDRESS), standardLine("10000.00")));
+        stubContactSearch("where", okJson("{\"Contacts\":[]}"));
+        stubContactSearch("searchTerm", okJson("{\"Contacts\":[]}"));
+        xero.stubFor(put(urlEqualTo(API + "/Contacts?summarizeErrors=false")).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"" + EXISTING_CONTACT + "\",\"ContactNumber\":\"" + hubSpotCompanyId + "\","
+                        + "\"Name\":\"Example Trading (Pty) Ltd\",\"ContactStatus\":\"ACTIVE\",\"HasValidationErrors\":false}]}")));
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(dealWon());
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.CUSTOMER_READY);
+        assertThat(handoff().customerId()).isEqualTo(EXISTING_CONTACT);
+        xero.verify(getRequestedFor(urlPathEqualTo(API + "/Contacts")).withQueryParam("where", equalTo(
+                "ContactNumber==\"72000001\" OR TaxNumber==\"4000000000\" OR CompanyNumber==\"2019/123456/07\""))
+                .withQueryParam("includeArchived", equalTo("true")).withQueryParam("page", equalTo("1")));
+        xero.verify(2, getRequestedFor(urlPathEqualTo(API + "/Contacts")).withQueryParam("searchTerm", matching(".+")));
+        xero.verify(0, getRequestedFor(urlPathMatching(API + "/Contacts/.+")));
+        assertThat(xero.getAllServeEvents()).hasSize(4);
     }
 
     // HTTP 200 with a rejected element is a data error, so there is no link, no invoice and no automatic retry.

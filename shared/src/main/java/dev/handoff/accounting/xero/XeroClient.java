@@ -29,8 +29,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -68,11 +70,17 @@ public final class XeroClient implements AccountingClient {
     private static final String API = "Xero";
     /** Values that may be put into a {@code where} filter or a path. Free text never is. */
     private static final Pattern CONTACT_NUMBER = Pattern.compile("^[A-Za-z0-9:_-]{1,50}$");
+    /** Contact number that may go into a {@code where} filter: the CRM company id, a positive whole number. */
+    private static final Pattern NUMERIC_CONTACT_NUMBER = Pattern.compile("^[1-9][0-9]{0,49}$");
     private static final Pattern TAX_NUMBER = Pattern.compile("^\\d{10}$");
     /** South African company registration number (YYYY/NNNNNN/NN), the only form that reaches a where filter. */
     private static final Pattern COMPANY_NUMBER = Pattern.compile("^\\d{4}/\\d{6}/\\d{2}$");
     private static final Pattern GUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    /** Contacts on one page of GET /Contacts when the {@code page} parameter is sent. */
+    static final int CONTACTS_PAGE_SIZE = 100;
+    /** Maximum pages an identifier lookup reads. More matching contacts are duplicates for finance to clean up. */
+    static final int MAX_IDENTIFIER_PAGES = 10;
 
     private final HttpClient http;
     private final URI baseUrl;
@@ -144,14 +152,91 @@ public final class XeroClient implements AccountingClient {
     }
 
     /**
+     * Finds contacts by contact number, VAT number and company number with one GET /Contacts whose {@code where}
+     * filter joins one equality per identifier with OR, for example
+     * {@code ContactNumber=="72000001" OR TaxNumber=="4100000001"}, and keeps exact matches. Only values that
+     * match strict patterns reach the filter: a contact number of digits (the CRM company id), a VAT number of
+     * 10 digits and a company number in the form YYYY/NNNNNN/NN. A VAT or company number of another form is not
+     * looked up, as in {@link #findContactsByTaxNumber}. A valid contact number of another form is read by path
+     * with {@link #findContactByNumber} instead, which costs a second request.
+     *
+     * <p>The lookup requests {@code page=1}, and later pages while a page is full, because a list carries
+     * MergedToContactID, as GET /Contacts/{ContactNumber} does, only when paging is used
+     * (https://developer.xero.com/documentation/api/accounting/contacts). A maintainer of Xero's Ruby SDK
+     * suggested {@code EmailAddress=="..." OR EmailAddress=="..."} as a where filter
+     * (https://github.com/XeroAPI/xero-ruby/issues/267). NOTE: the Contacts reference names only AND for
+     * joining where expressions, so the OR form rests on that answer.
+     *
+     * @throws IllegalArgumentException if the contact number is not 1 to 50 characters from A-Z, a-z, 0-9,
+     *     ':', '_' and '-'
+     * @throws DataException if all {@value #MAX_IDENTIFIER_PAGES} pages are full
+     */
+    @Override
+    public List<AccountingContact> findContactsByIdentifiers(String contactNumber, String taxNumber, String companyNumber) {
+        requireContactNumber(contactNumber);
+        boolean numberInFilter = NUMERIC_CONTACT_NUMBER.matcher(contactNumber).matches();
+        boolean taxNumberInFilter = taxNumber != null && TAX_NUMBER.matcher(taxNumber).matches();
+        boolean companyNumberInFilter = companyNumber != null && COMPANY_NUMBER.matcher(companyNumber).matches();
+
+        List<String> expressions = new ArrayList<>();
+        if (numberInFilter) {
+            expressions.add(equalsExpression("ContactNumber", contactNumber));
+        }
+        if (taxNumberInFilter) {
+            expressions.add(equalsExpression("TaxNumber", taxNumber));
+        }
+        if (companyNumberInFilter) {
+            expressions.add(equalsExpression("CompanyNumber", companyNumber));
+        }
+
+        Map<String, AccountingContact> found = new LinkedHashMap<>();
+        if (!numberInFilter) {
+            findContactByNumber(contactNumber).ifPresent(contact -> found.put(contact.contactId(), contact));
+        }
+        if (expressions.isEmpty()) {
+            return List.copyOf(found.values());
+        }
+        for (AccountingContact contact : pagedContactsWhere(String.join(" OR ", expressions))) {
+            boolean exact = (numberInFilter && contactNumber.equals(contact.contactNumber()))
+                    || (taxNumberInFilter && taxNumber.equals(contact.taxNumber()))
+                    || (companyNumberInFilter && companyNumber.equals(contact.companyNumber()));
+            if (exact) {
+                found.putIfAbsent(contact.contactId(), contact);
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    private static String equalsExpression(String field, String value) {
+        return field + "==\"" + value + "\"";
+    }
+
+    /** Reads every page of {@code GET /Contacts?where=...&includeArchived=true&page=N}, up to the page limit. */
+    private List<AccountingContact> pagedContactsWhere(String where) {
+        List<AccountingContact> contacts = new ArrayList<>();
+        for (int page = 1; page <= MAX_IDENTIFIER_PAGES; page++) {
+            HttpResponse<String> response = send(
+                    get("/Contacts?where=" + encode(where) + "&includeArchived=true&page=" + page),
+                    "find contacts by identifiers", false);
+            List<AccountingContact> onPage = json.contacts(successBody(response));
+            contacts.addAll(onPage);
+            if (onPage.size() < CONTACTS_PAGE_SIZE) {
+                return contacts;
+            }
+        }
+        throw new DataException("Xero returned " + MAX_IDENTIFIER_PAGES * CONTACTS_PAGE_SIZE + " or more contacts "
+                + "with this company's contact number, VAT number or registration number. Finance must remove these "
+                + "numbers from the duplicate contacts in Xero.", List.of("company"));
+    }
+
+    /**
      * Lists contacts, archived included, with {@code where=<field>=="<value>"} and keeps exact matches. Callers
      * pass only values already checked against a strict pattern, so the filter never carries free text.
      */
     private List<AccountingContact> contactsWhereEquals(String field, String value,
             Function<AccountingContact, String> getter, String operation) {
-        String where = field + "==\"" + value + "\"";
         HttpResponse<String> response = send(
-                get("/Contacts?where=" + encode(where) + "&includeArchived=true"), operation, false);
+                get("/Contacts?where=" + encode(equalsExpression(field, value)) + "&includeArchived=true"), operation, false);
 
         return json.contacts(successBody(response)).stream()
                 .filter(contact -> value.equals(getter.apply(contact)))

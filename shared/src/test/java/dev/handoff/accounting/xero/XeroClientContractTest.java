@@ -594,6 +594,89 @@ class XeroClientContractTest {
     }
 
     @Test
+    void identifierLookupSendsOneOrFilter() {
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000c9\",\"ContactNumber\":\"72000001\",\"ContactStatus\":\"ARCHIVED\","
+                + "\"MergedToContactID\":\"5d1c2b3a-0000-4000-8000-0000000000d9\"},"
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000ca\",\"TaxNumber\":\"4000000000\",\"ContactStatus\":\"ACTIVE\"},"
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000cb\",\"CompanyNumber\":\"2019/123456/07\"},"
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000cc\",\"ContactNumber\":\"720000011\",\"TaxNumber\":\"4000000001\"}]}")));
+
+        List<AccountingContact> contacts = client.findContactsByIdentifiers("72000001", "4000000000", "2019/123456/07");
+
+        xero.verify(1, anyRequestedFor(anyUrl()));
+        xero.verify(getRequestedFor(urlEqualTo("/api.xro/2.0/Contacts?where="
+                + "ContactNumber%3D%3D%2272000001%22%20OR%20TaxNumber%3D%3D%224000000000%22%20OR%20"
+                + "CompanyNumber%3D%3D%222019%2F123456%2F07%22&includeArchived=true&page=1"))
+                .withQueryParam("where", equalTo(
+                        "ContactNumber==\"72000001\" OR TaxNumber==\"4000000000\" OR CompanyNumber==\"2019/123456/07\"")));
+        assertThat(contacts).extracting(AccountingContact::contactId).containsExactly(
+                "5d1c2b3a-0000-4000-8000-0000000000c9", "5d1c2b3a-0000-4000-8000-0000000000ca",
+                "5d1c2b3a-0000-4000-8000-0000000000cb");
+        assertThat(contacts.get(0).mergedToContactId()).isEqualTo("5d1c2b3a-0000-4000-8000-0000000000d9");
+    }
+
+    @Test
+    void identifierLookupLeavesFreeTextOutOfFilter() {
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).willReturn(okJson("{\"Contacts\":[]}")));
+
+        client.findContactsByIdentifiers("72000001", "4000000000\" OR Name!=\"", "2019/123456/07\" OR Name!=\"");
+        client.findContactsByIdentifiers("72000001", null, null);
+
+        xero.verify(2, getRequestedFor(urlEqualTo(
+                "/api.xro/2.0/Contacts?where=ContactNumber%3D%3D%2272000001%22&includeArchived=true&page=1")));
+        xero.verify(2, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void identifierLookupReadsOtherContactNumberByPath() {
+        stubJson(get(urlEqualTo("/api.xro/2.0/Contacts/hs-company-7001")), "contact-created.json");
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).willReturn(okJson("{\"Contacts\":["
+                + "{\"ContactID\":\"5d1c2b3a-0000-4000-8000-0000000000ca\",\"TaxNumber\":\"4000000000\"}]}")));
+
+        List<AccountingContact> contacts = client.findContactsByIdentifiers("hs-company-7001", "4000000000", null);
+
+        xero.verify(getRequestedFor(urlEqualTo(
+                "/api.xro/2.0/Contacts?where=TaxNumber%3D%3D%224000000000%22&includeArchived=true&page=1")));
+        xero.verify(2, anyRequestedFor(anyUrl()));
+        assertThat(contacts).extracting(AccountingContact::contactId)
+                .containsExactly(CONTACT_ID, "5d1c2b3a-0000-4000-8000-0000000000ca");
+    }
+
+    @Test
+    void identifierLookupRejectsFreeTextContactNumber() {
+        assertThatThrownBy(() -> client.findContactsByIdentifiers("1\" OR Name!=\"", "4000000000", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Invalid contact number");
+
+        assertThat(xero.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void identifierLookupReadsNextPageWhenFull() {
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).withQueryParam("page", equalTo("1"))
+                .willReturn(okJson(fullPageOfVatMatches())));
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).withQueryParam("page", equalTo("2"))
+                .willReturn(okJson("{\"Contacts\":[{\"ContactID\":\"" + CONTACT_ID + "\",\"ContactNumber\":\"72000001\"}]}")));
+
+        List<AccountingContact> contacts = client.findContactsByIdentifiers("72000001", "4000000000", null);
+
+        assertThat(contacts).hasSize(XeroClient.CONTACTS_PAGE_SIZE + 1);
+        assertThat(contacts).extracting(AccountingContact::contactId).contains(CONTACT_ID);
+        xero.verify(2, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void identifierLookupStopsAtPageLimit() {
+        xero.stubFor(get(urlPathEqualTo("/api.xro/2.0/Contacts")).willReturn(okJson(fullPageOfVatMatches())));
+
+        assertThatThrownBy(() -> client.findContactsByIdentifiers("72000001", "4000000000", null))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("1000 or more contacts");
+        xero.verify(XeroClient.MAX_IDENTIFIER_PAGES, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
     void referenceSearchKeepsExactMatchesOfAnyStatus() {
         stubJson(get(urlPathEqualTo("/api.xro/2.0/Invoices")), "invoices-by-reference.json");
 
@@ -642,6 +725,16 @@ class XeroClientContractTest {
 
         assertThat(standing.outstanding()).isZero();
         assertThat(standing.overdue()).isZero();
+    }
+
+    /** Returns one full page of contacts that share VAT number 4000000000. */
+    private static String fullPageOfVatMatches() {
+        StringBuilder page = new StringBuilder("{\"Contacts\":[");
+        for (int i = 0; i < XeroClient.CONTACTS_PAGE_SIZE; i++) {
+            page.append(i == 0 ? "" : ",").append("{\"ContactID\":\"5d1c2b3a-0000-4000-8000-")
+                    .append(String.format("%012d", i)).append("\",\"TaxNumber\":\"4000000000\"}");
+        }
+        return page.append("]}").toString();
     }
 
     private void stubJson(com.github.tomakehurst.wiremock.client.MappingBuilder request, String fixture) {

@@ -144,12 +144,18 @@ final class BenchReport {
         callsRow("Won deal, repeat customer", pipeline.repeatCustomer(), MIN_ACCOUNTING_REPEAT_CUSTOMER);
         callsRow("Invoice paid", pipeline.payment(), MIN_ACCOUNTING_PAYMENT);
         line("");
-        line("The minimum is what Xero's API allows for what Handoff checks. A new customer needs the contact created "
-                + "and the invoice created. A repeat customer whose contact id the ledger holds needs the contact read "
-                + "once and the invoice created. The invoice alone would be 1 call, but the credit rules need the "
-                + "customer's overdue and outstanding receivables, which only the contact read returns, and the same "
-                + "GET /Contacts/{id} gives the merge check (MergedToContactID) and the fields to sync. A payment needs "
-                + "the invoice read once.");
+        line("The minimum is what Xero's API allows for what Handoff checks. A new customer needs the contact "
+                + "created and the invoice created, and its minimum counts only these two. Before the create, Handoff "
+                + "looks for an existing contact, so that no customer is created twice. The contact number, VAT number "
+                + "and registration number share one GET /Contacts, whose where filter joins them with OR. The name "
+                + "and the billing e-mail address are free text, which never goes into a where filter, so each takes a "
+                + "searchTerm request of its own, sent only when the numbers match no contact. These 3 lookups are the "
+                + "calls above a new customer's minimum. The new contact's balances are not read, because a contact "
+                + "created just now has no invoices. A repeat customer whose contact id the ledger holds needs the "
+                + "contact read once and the invoice created. The invoice alone would be 1 call, but the credit rules "
+                + "need the customer's overdue and outstanding receivables, which only the contact read returns, and "
+                + "the same GET /Contacts/{id} gives the merge check (MergedToContactID) and the fields to sync. A "
+                + "payment needs the invoice read once.");
         line("");
         line("| Step | Requests by endpoint |");
         line("| --- | --- |");

@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -45,9 +46,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A stateful stand-in for the Xero Accounting API 2.0, for tests and demos. It listens on 127.0.0.1 under
  * {@code /api.xro/2.0} and serves what Handoff's Xero adapter calls, in Xero's JSON shapes: Contacts (GET by id
- * or number, GET with a single-equality {@code where}, {@code searchTerm} and {@code includeArchived}, PUT and
- * POST), Invoices (PUT with {@code Idempotency-Key} replay, GET by id, GET with {@code searchTerm} or
- * {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes exist only
+ * or number, GET with a {@code where} of equalities joined with OR, {@code searchTerm}, {@code includeArchived}
+ * and {@code page}, PUT and POST), Invoices (PUT with {@code Idempotency-Key} replay, GET by id, GET with
+ * {@code searchTerm} or {@code where} on Reference), TaxRates (a South African list) and Payments (PUT). Credit notes exist only
  * as allocations made with {@link #allocateCreditNote}, because there is no /CreditNotes endpoint. Requests need
  * {@code Authorization: Bearer <token>} (else 401) and the {@code xero-tenant-id} of a configured tenant (else
  * 403). The token is the configured one or, with {@link Builder#oauthClient}, one issued by the simulated OAuth
@@ -63,7 +64,15 @@ public final class XeroSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(XeroSimulator.class);
 
     public static final String BASE_PATH = "/api.xro/2.0";
-    private static final Pattern WHERE_EQUALS = Pattern.compile("^\\s*(\\w+)\\s*==\\s*\"([^\"]*)\"\\s*$");
+    /** One {@code Field=="value"} expression, whose value cannot contain a double quote. */
+    private static final String EQUALS_EXPRESSION = "(\\w+)\\s*==\\s*\"([^\"]*)\"";
+    private static final Pattern EQUALS = Pattern.compile(EQUALS_EXPRESSION);
+    private static final Pattern WHERE_EQUALS = Pattern.compile("^\\s*" + EQUALS_EXPRESSION + "\\s*$");
+    /** Equalities joined with OR or {@code ||}, the two spellings of Xero's where syntax. */
+    private static final Pattern WHERE_ANY_EQUALS = Pattern.compile("^\\s*" + EQUALS_EXPRESSION
+            + "(?:(?:\\s+OR\\s+|\\s*\\|\\|\\s*)" + EQUALS_EXPRESSION + ")*\\s*$");
+    /** Contacts on one page when the {@code page} parameter is sent, as in Xero. */
+    static final int CONTACTS_PAGE_SIZE = 100;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -386,9 +395,11 @@ public final class XeroSimulator implements AutoCloseable {
         boolean includeArchived = Boolean.parseBoolean(query.getOrDefault("includeArchived", "false"));
         Predicate<ObjectNode> filter = contact -> true;
         if (query.containsKey("where")) {
-            Optional<Predicate<ObjectNode>> where = whereEquals(query.get("where"), List.of("ContactNumber", "TaxNumber", "CompanyNumber", "Name"));
+            Optional<Predicate<ObjectNode>> where = whereAnyEquals(query.get("where"),
+                    List.of("ContactNumber", "TaxNumber", "CompanyNumber", "Name"));
             if (where.isEmpty()) {
-                sendValidationException(exchange, List.of("The simulator supports only where=Field==\"value\" on ContactNumber, TaxNumber, CompanyNumber or Name"));
+                sendValidationException(exchange, List.of("The simulator supports only where=Field==\"value\", or such "
+                        + "expressions joined with OR, on ContactNumber, TaxNumber, CompanyNumber or Name"));
                 return;
             }
             filter = where.get();
@@ -398,7 +409,34 @@ public final class XeroSimulator implements AutoCloseable {
             filter = filter.and(contact -> List.of("Name", "FirstName", "LastName", "ContactNumber", "EmailAddress").stream()
                     .anyMatch(field -> contact.path(field).asText("").toLowerCase(Locale.ROOT).contains(term)));
         }
-        sendList(exchange, "Contacts", organisation.findContacts(filter, includeArchived), false);
+        List<ObjectNode> contacts = organisation.findContacts(filter, includeArchived);
+        if (query.containsKey("page")) {
+            OptionalInt page = positiveNumber(query.get("page"));
+            if (page.isEmpty()) {
+                sendValidationException(exchange, List.of("page must be a whole number of 1 or more"));
+                return;
+            }
+            contacts = page(contacts, page.getAsInt());
+        }
+        sendList(exchange, "Contacts", contacts, false);
+    }
+
+    /** Returns page {@code page} (from 1) of {@link #CONTACTS_PAGE_SIZE} contacts, empty past the end. */
+    private static List<ObjectNode> page(List<ObjectNode> contacts, int page) {
+        long first = (long) (page - 1) * CONTACTS_PAGE_SIZE;
+        if (first >= contacts.size()) {
+            return List.of();
+        }
+        return contacts.subList((int) first, (int) Math.min(contacts.size(), first + CONTACTS_PAGE_SIZE));
+    }
+
+    private static OptionalInt positiveNumber(String text) {
+        try {
+            int value = Integer.parseInt(text);
+            return value >= 1 ? OptionalInt.of(value) : OptionalInt.empty();
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     private void getInvoices(HttpExchange exchange, XeroOrganisation organisation, Map<String, String> query)
@@ -515,6 +553,28 @@ public final class XeroSimulator implements AutoCloseable {
         }
         sendElements(exchange, query, "Payments", results, anyFailed);
         paidInvoices.forEach(invoiceId -> notifyInvoiceChanged(organisation.tenantId(), invoiceId));
+    }
+
+    /**
+     * Parses {@code Field=="value"} expressions joined with OR or {@code ||} into a predicate that is true when
+     * any of them is. Returns empty for any other form, for example one with AND or a field not in the list.
+     */
+    private Optional<Predicate<ObjectNode>> whereAnyEquals(String where, List<String> allowedFields) {
+        if (!WHERE_ANY_EQUALS.matcher(where).matches()) {
+            return Optional.empty();
+        }
+        Predicate<ObjectNode> any = node -> false;
+        // Values contain no double quotes, so each match is one whole expression, even when a value contains OR.
+        Matcher expression = EQUALS.matcher(where);
+        while (expression.find()) {
+            String field = expression.group(1);
+            String value = expression.group(2);
+            if (!allowedFields.contains(field)) {
+                return Optional.empty();
+            }
+            any = any.or(node -> value.equals(node.path(field).asText(null)));
+        }
+        return Optional.of(any);
     }
 
     private Optional<Predicate<ObjectNode>> whereEquals(String where, List<String> allowedFields) {

@@ -12,6 +12,7 @@ import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -118,6 +119,52 @@ class XeroSimulatorTest {
                 .path("Contacts")).hasSize(1);
         assertThat(call("GET", "/Contacts?searchTerm=example%20trading", null, null).path("Contacts")).hasSize(1);
         assertThat(status("GET", "/Contacts/hs-company-9999")).isEqualTo(404);
+    }
+
+    @Test
+    void whereJoinedWithOrMatchesAnyExpression() throws Exception {
+        xero.seedContact(TENANT, mapper.createObjectNode().put("Name", "Second Trading").put("ContactNumber", "72000001")
+                .put("ContactStatus", "ARCHIVED"));
+        xero.seedContact(TENANT, mapper.createObjectNode().put("Name", "Third Trading").put("CompanyNumber", "2019/123456/07"));
+        xero.seedContact(TENANT, mapper.createObjectNode().put("Name", "Unrelated Trading").put("TaxNumber", "4111111111"));
+
+        JsonNode withArchived = call("GET", "/Contacts?where=" + encode("ContactNumber==\"72000001\" OR "
+                + "TaxNumber==\"4000000000\" OR CompanyNumber==\"2019/123456/07\"") + "&includeArchived=true&page=1", null, null);
+        JsonNode activeOnly = call("GET", "/Contacts?where=" + encode("ContactNumber==\"72000001\"||TaxNumber==\"4000000000\""),
+                null, null);
+
+        assertThat(withArchived.path("Contacts").findValuesAsText("Name"))
+                .containsExactly("Example Trading (Pty) Ltd", "Second Trading", "Third Trading");
+        assertThat(activeOnly.path("Contacts").findValuesAsText("Name")).containsExactly("Example Trading (Pty) Ltd");
+    }
+
+    @Test
+    void whereValueContainingOrStaysOneExpression() throws Exception {
+        xero.seedContact(TENANT, mapper.createObjectNode().put("Name", "Bread OR Butter"));
+
+        JsonNode contacts = call("GET", "/Contacts?where=" + encode("Name==\"Bread OR Butter\""), null, null);
+
+        assertThat(contacts.path("Contacts").findValuesAsText("Name")).containsExactly("Bread OR Butter");
+    }
+
+    @Test
+    void whereWithAndIsRejected() throws Exception {
+        int status = status("GET", "/Contacts?where=" + encode("TaxNumber==\"4000000000\" AND Name==\"Example\""));
+
+        assertThat(status).isEqualTo(400);
+    }
+
+    @Test
+    void contactPagesHoldOneHundred() throws Exception {
+        for (int i = 0; i < XeroSimulator.CONTACTS_PAGE_SIZE; i++) {
+            xero.seedContact(TENANT, mapper.createObjectNode().put("Name", "Paged Trading " + i).put("TaxNumber", "4222222222"));
+        }
+        String where = "/Contacts?where=" + encode("TaxNumber==\"4222222222\" OR TaxNumber==\"4000000000\"");
+
+        assertThat(call("GET", where + "&page=1", null, null).path("Contacts")).hasSize(XeroSimulator.CONTACTS_PAGE_SIZE);
+        assertThat(call("GET", where + "&page=2", null, null).path("Contacts")).hasSize(1);
+        assertThat(call("GET", where + "&page=3", null, null).path("Contacts")).isEmpty();
+        assertThat(status("GET", where + "&page=0")).isEqualTo(400);
     }
 
     @Test
@@ -285,6 +332,10 @@ class XeroSimulatorTest {
     private static String paymentBody(String invoiceId, String amount) {
         return "{\"Payments\":[{\"Invoice\":{\"InvoiceID\":\"" + invoiceId + "\"},\"Account\":{\"Code\":\"090\"},"
                 + "\"Date\":\"2026-03-05\",\"Amount\":" + amount + "}]}";
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private JsonNode call(String method, String path, String body, String idempotencyKey) throws Exception {
