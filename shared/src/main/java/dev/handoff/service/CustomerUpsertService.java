@@ -58,6 +58,10 @@ public final class CustomerUpsertService {
      */
     static final int RESERVED_ACCOUNTING_CALLS = 4;
 
+    /** Timeline step and outcome recorded once the credit rules let the handoff through. */
+    private static final String CREDIT_STEP = "credit";
+    private static final String CREDIT_PASSED = "passed";
+
     private final Ledger ledger;
     private final CrmClient crm;
     private final AccountingClient accounting;
@@ -107,7 +111,14 @@ public final class CustomerUpsertService {
         if (handoff.state() == HandoffState.CUSTOMER_READY
                 || (handoff.state() == HandoffState.BLOCKED && handoff.resumeState() == HandoffState.CUSTOMER_READY)) {
             // The customer is linked: either the last attempt died before the invoice request was sent, or the
-            // invoice step was blocked and the deal was won again after the fix.
+            // invoice step was blocked and the deal was won again after the fix. An attempt that died before the
+            // credit rules ran left no record that they passed, so they run now.
+            if (handoff.state() == HandoffState.CUSTOMER_READY && !creditChecked(handoff)) {
+                Optional<Outcome> stopped = checkCreditAgain(handoff);
+                if (stopped.isPresent()) {
+                    return stopped.get();
+                }
+            }
             requestInvoice(key);
             return Outcome.CUSTOMER_READY;
         }
@@ -172,8 +183,41 @@ public final class CustomerUpsertService {
         if (gate.holdsCredit(ready, deal, contact.get().contactId(), contact.get().receivables())) {
             return Outcome.IN_REVIEW;
         }
+        ledger.appendEvent(key, CREDIT_STEP, CREDIT_PASSED, "no credit decision needed", now());
         requestInvoice(key);
         return Outcome.CUSTOMER_READY;
+    }
+
+    /** Returns true when the credit rules passed for this handoff, or a person approved its credit decision. */
+    private boolean creditChecked(Handoff handoff) {
+        boolean passed = ledger.timeline(handoff.key()).stream()
+                .anyMatch(event -> event.step().equals(CREDIT_STEP) && event.outcome().equals(CREDIT_PASSED));
+        return passed || gate.creditApproved(handoff.key());
+    }
+
+    /**
+     * Runs the credit rules for a handoff at CUSTOMER_READY whose last attempt died before they ran, with the
+     * deal read again and the customer's receivables read from the accounting system.
+     *
+     * @return the outcome when the handoff is held or blocked, empty when the invoice may be requested
+     */
+    private Optional<Outcome> checkCreditAgain(Handoff handoff) {
+        CrmDeal deal;
+        try {
+            deal = crm.readDeal(handoff.key().dealId());
+        } catch (DealMergedException e) {
+            MergedDealHold.hold(blocker, handoff, HandoffState.CUSTOMER_READY, e);
+            return Optional.of(Outcome.IN_REVIEW);
+        } catch (DataException e) {
+            blocker.block(handoff, HandoffState.CUSTOMER_READY, e.fields().isEmpty() ? List.of("deal") : e.fields(),
+                    "The deal's CRM data could not be read for the credit rules.", e.getMessage());
+            return Optional.of(Outcome.BLOCKED);
+        }
+        if (gate.holdsCredit(handoff, deal, handoff.customerId(), Optional.empty())) {
+            return Optional.of(Outcome.IN_REVIEW);
+        }
+        ledger.appendEvent(handoff.key(), CREDIT_STEP, CREDIT_PASSED, "no credit decision needed", now());
+        return Optional.empty();
     }
 
     private boolean isStartable(Handoff handoff) {

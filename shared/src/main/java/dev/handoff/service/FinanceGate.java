@@ -74,6 +74,12 @@ public final class FinanceGate {
         return hold(handoff, HandoffState.CUSTOMER_READY, rules.credit(deal, newCustomer, standing));
     }
 
+    /** Returns true when a person approved a credit decision for the handoff, whatever its reason. */
+    public boolean creditApproved(HandoffKey key) {
+        return reviews.forHandoff(key).stream()
+                .anyMatch(review -> review.status() == ReviewStatus.APPROVED && review.type() == ReviewType.CREDIT_DECISION);
+    }
+
     /** Returns true when a person approved a review of this type and reason for the handoff. */
     public boolean isApproved(HandoffKey key, ReviewType type, String reason) {
         return reviews.forHandoff(key).stream().anyMatch(review -> approves(review, type, reason));

@@ -19,6 +19,7 @@ import dev.handoff.domain.TaxCategory;
 import dev.handoff.error.RetryableException;
 import dev.handoff.error.ThrottledException;
 import dev.handoff.ledger.Handoff;
+import dev.handoff.ledger.HandoffChange;
 import dev.handoff.ledger.Ledger;
 import dev.handoff.local.engines.LocalEnginesExtension;
 import dev.handoff.local.engines.ProvisionedResources;
@@ -290,6 +291,41 @@ class ReviewFlowTest {
             assertThat(review.type()).isEqualTo(ReviewType.CREDIT_DECISION);
             assertThat(review.reason()).contains("new customer's first invoice");
         });
+    }
+
+    // The last attempt linked the customer and died before the credit rules ran, so the retry runs them.
+    @Test
+    void creditRulesRunAfterCrashAtCustomerReady() {
+        String contactId = "5d1c2b3a-0000-4000-8000-0000000000f3";
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        standing = new CreditStanding(new BigDecimal("3000.00"), new BigDecimal("1200.00"), Optional.empty());
+        Handoff received = ledger.openHandoff(key, Fixtures.TENANT_ID, Fixtures.PORTAL_ID + ":1", clock.instant());
+        ledger.transition(received, HandoffState.CUSTOMER_READY,
+                HandoffChange.none().set(HandoffChange.Attribute.CUSTOMER_ID, contactId), clock.instant());
+
+        CustomerUpsertService.Outcome outcome = customerUpsert().process(
+                new DealWonMessage(key.value(), Fixtures.PORTAL_ID + ":1", clock.millis()));
+
+        assertThat(outcome).isEqualTo(CustomerUpsertService.Outcome.IN_REVIEW);
+        assertThat(creditStandingReads).hasValue(1);
+        assertThat(handoff().state()).isEqualTo(HandoffState.IN_REVIEW);
+        assertThat(pendingReviews()).singleElement()
+                .satisfies(review -> assertThat(review.type()).isEqualTo(ReviewType.CREDIT_DECISION));
+        assertThat(drain("InvoiceRequestQueue", InvoiceRequestMessage.class)).isEmpty();
+    }
+
+    @Test
+    void passedCreditRulesAreNotRunAgain() {
+        crm.put(deal(TaxCategory.STANDARD, "4000000000", "1000.00"));
+        runCustomerUpsert();
+        assertThat(drain("InvoiceRequestQueue", InvoiceRequestMessage.class)).hasSize(1);
+        standing = new CreditStanding(new BigDecimal("3000.00"), new BigDecimal("1200.00"), Optional.empty());
+
+        customerUpsert().process(new DealWonMessage(key.value(), Fixtures.PORTAL_ID + ":2", clock.millis()));
+
+        assertThat(creditStandingReads).hasValue(0);
+        assertThat(handoff().state()).isEqualTo(HandoffState.CUSTOMER_READY);
+        assertThat(drain("InvoiceRequestQueue", InvoiceRequestMessage.class)).hasSize(1);
     }
 
     @Test
