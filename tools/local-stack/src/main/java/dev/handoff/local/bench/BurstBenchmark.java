@@ -107,7 +107,8 @@ final class BurstBenchmark {
     /**
      * Returns HubSpot requests per ten seconds for the burst stacks: the default budget sped up by the time scale,
      * at most the 1,000 the setting accepts. HubSpot's own limit runs on real time, so without this the burst
-     * would meet a CRM budget ten times tighter, relative to Xero's scaled minute, than a deployed stack does.
+     * would meet a CRM budget that is tighter by the time scale, relative to Xero's scaled minute, than a deployed
+     * stack meets.
      */
     static int hubSpotBudget(double timeScale) {
         return (int) Math.min(1_000, Math.round(HubSpotSettings.DEFAULT_REQUEST_BUDGET * timeScale));

@@ -60,7 +60,7 @@ class BenchCommandTest {
 
         assertThat(settings.quick()).isFalse();
         assertThat(settings.burstDeals()).isEqualTo(500);
-        assertThat(settings.timeScale()).isEqualTo(10);
+        assertThat(settings.timeScale()).isEqualTo(5);
         assertThat(settings.output()).isEqualTo(root.resolve("docs/benchmarks.md"));
     }
 
