@@ -36,6 +36,12 @@ class BenchCommandTest {
         assertThat(report).contains("| ReviewOpsFunction | not measured: serves the review API to people");
         assertThat(report).containsPattern("\\| XeroConnectFunction \\| [0-9.]+ \\| not measured \\| - \\| - \\| - \\| not measured: ");
         assertThat(report).doesNotContainPattern("\\| XeroConnectFunction \\| [0-9.]+ \\| 0 \\|");
+        // Each function on the won-to-paid path started from its shaded jar and handled its event.
+        assertThat(report).containsPattern("\\| DealWonWebhookFunction \\| [0-9.]+ \\|.* \\| status 200 \\|");
+        assertThat(report).containsPattern("\\| CustomerUpsertFunction \\| [0-9.]+ \\|.* \\| batchItemFailures 0 \\|");
+        assertThat(report).containsPattern("\\| InvoiceCreationFunction \\| [0-9.]+ \\|.* \\| batchItemFailures 0 \\|");
+        assertThat(report).containsPattern("\\| PaymentStatusCallbackFunction \\| [0-9.]+ \\|.* \\| status 200 \\|");
+        assertThat(report).containsPattern("\\| PaymentStatusSyncFunction \\| [0-9.]+ \\|.* \\| batchItemFailures 0 \\|");
         assertThat(report).contains("## Warm latency");
         assertThat(report).contains("## AWS requests and cost per handoff");
     }
