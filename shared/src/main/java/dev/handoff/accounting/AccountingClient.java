@@ -94,4 +94,13 @@ public interface AccountingClient {
     default CallReservation reserveCalls(int calls) {
         return CallReservation.NONE;
     }
+
+    /**
+     * Checks, without paying, that {@code calls} API calls would fit in the rate limits now, so a step can stop
+     * before work that would be wasted when its reservation fails. The default checks nothing.
+     *
+     * @throws dev.handoff.error.ThrottledException if the calls do not fit now
+     */
+    default void requireCallsAvailable(int calls) {
+    }
 }

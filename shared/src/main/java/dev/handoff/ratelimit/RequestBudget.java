@@ -76,21 +76,56 @@ public class RequestBudget {
      *     current slice's end
      */
     public Spent spendRolling(String scope, int limit, Duration window, Instant now, int count) {
-        if (limit < 1 || window.toMillis() < MIN_ROLLING_WINDOW.toMillis()) {
-            throw new IllegalArgumentException("a rolling budget needs a positive limit and a window of at least "
-                    + MIN_ROLLING_WINDOW.toMillis() + " ms");
-        }
-        requirePositive(count, limit);
-        long sliceMillis = window.toMillis() / ROLLING_SLICES;
-        long sliceStart = Math.floorDiv(now.toEpochMilli(), sliceMillis) * sliceMillis;
-        String slicedScope = scope + ":rolling";
-        int earlier = usedBetween(slicedScope, sliceStart - ROLLING_SLICES * sliceMillis, sliceStart - 1);
+        Slice slice = Slice.holding(now, window, limit, count);
+        int earlier = usedBetween(scope + ":rolling", slice.firstEarlierStart(), slice.start() - 1);
         if (earlier + count > limit) {
-            Instant sliceEnd = Instant.ofEpochMilli(sliceStart + sliceMillis);
-            throw new ThrottledException("request budget " + scope + " is spent until " + sliceEnd,
-                    Duration.between(now, sliceEnd));
+            throw slice.spent(scope, now);
         }
-        return spend(slicedScope, limit - earlier, Duration.ofMillis(sliceMillis), now, count);
+        return spend(scope + ":rolling", limit - earlier, Duration.ofMillis(slice.millis()), now, count);
+    }
+
+    /**
+     * Checks, without spending, that the rolling budget could take {@code count} more requests now. Others may
+     * spend in between, so a later {@link #spendRolling} can still throttle.
+     *
+     * @throws ThrottledException when the span cannot take {@code count} more, with a delay that runs to the
+     *     current slice's end
+     */
+    public void requireRolling(String scope, int limit, Duration window, Instant now, int count) {
+        Slice slice = Slice.holding(now, window, limit, count);
+        int used = usedBetween(scope + ":rolling", slice.firstEarlierStart(), slice.start() + slice.millis() - 1);
+        if (used + count > limit) {
+            throw slice.spent(scope, now);
+        }
+    }
+
+    /**
+     * The slice of a rolling window that holds a moment.
+     *
+     * @param start the slice's start, epoch milliseconds
+     * @param millis the slice's length, a {@value #ROLLING_SLICES}th of the window
+     */
+    private record Slice(long start, long millis) {
+
+        static Slice holding(Instant now, Duration window, int limit, int count) {
+            if (limit < 1 || window.toMillis() < MIN_ROLLING_WINDOW.toMillis()) {
+                throw new IllegalArgumentException("a rolling budget needs a positive limit and a window of at least "
+                        + MIN_ROLLING_WINDOW.toMillis() + " ms");
+            }
+            requirePositive(count, limit);
+            long millis = window.toMillis() / ROLLING_SLICES;
+            return new Slice(Math.floorDiv(now.toEpochMilli(), millis) * millis, millis);
+        }
+
+        /** Returns the start of the first of the slices that fill the window before this one. */
+        long firstEarlierStart() {
+            return start - ROLLING_SLICES * millis;
+        }
+
+        ThrottledException spent(String scope, Instant now) {
+            Instant end = Instant.ofEpochMilli(start + millis);
+            return new ThrottledException("request budget " + scope + " is spent until " + end, Duration.between(now, end));
+        }
     }
 
     /** Returns the requests counted in {@code scope}'s windows that start from {@code first} to {@code last} ms. */

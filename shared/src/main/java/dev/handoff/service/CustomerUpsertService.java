@@ -127,6 +127,8 @@ public final class CustomerUpsertService {
             return Outcome.ALREADY_DONE;
         }
 
+        // A tenant at its accounting limit would stop this attempt after the CRM reads, so it stops before them.
+        accounting.requireCallsAvailable(RESERVED_ACCOUNTING_CALLS);
         CrmDeal deal;
         try {
             deal = crm.readDeal(key.dealId());

@@ -111,6 +111,8 @@ public final class InvoiceCreationService {
 
     private Outcome createInvoice(Handoff handoff, boolean lookUpFirst) {
         HandoffKey key = handoff.key();
+        // A tenant at its accounting limit would stop this attempt after the CRM read, so it stops before it.
+        accounting.requireCallsAvailable(1);
         CrmDeal deal;
         try {
             deal = crm.readDeal(key.dealId());

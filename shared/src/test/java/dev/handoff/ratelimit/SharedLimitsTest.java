@@ -194,6 +194,18 @@ class SharedLimitsTest {
     }
 
     @Test
+    void requireRollingChecksWithoutSpending() {
+        firstInstance.spendRolling(scope, 5, Duration.ofMinutes(1), T0, 3);
+
+        secondInstance.requireRolling(scope, 5, Duration.ofMinutes(1), T0, 2);
+        assertThatThrownBy(() -> secondInstance.requireRolling(scope, 5, Duration.ofMinutes(1), T0, 3))
+                .isInstanceOf(ThrottledException.class);
+
+        // The checks spent nothing, so the two calls left still fit.
+        firstInstance.spendRolling(scope, 5, Duration.ofMinutes(1), T0.plusSeconds(1), 2);
+    }
+
+    @Test
     void refundRejectsMoreThanSpent() {
         RequestBudget.Spent spent = firstInstance.spend(scope, 5, Duration.ofMinutes(1), T0, 2);
 

@@ -115,6 +115,21 @@ public class XeroCallLimits {
     }
 
     /**
+     * Checks, without spending, that the tenant could make {@code calls} calls now: it is not paused and its
+     * rolling minute has room. A step calls this before its CRM reads, so a tenant at its limit does not
+     * spend CRM requests on attempts that would stop at the Xero budget anyway.
+     *
+     * @throws dev.handoff.error.ThrottledException if the tenant or the app is paused, or the minute lacks room
+     */
+    public void requireRoom(String tenantId, int calls) {
+        Instant now = Instant.now(clock);
+        String tenantScope = tenantScope(tenantId);
+        pause.check(APP_SCOPE, now);
+        pause.check(tenantScope, now);
+        budget.requireRolling(tenantScope + ":minute", TENANT_MINUTE_BUDGET, minuteWindow, now, calls);
+    }
+
+    /**
      * Spends {@code calls} from the tenant's and the app's budgets at once, for a step about to make up to that
      * many calls on this thread. The step's calls through {@link #enter} draw on the reservation first and still
      * take a concurrency slot each. Closing the reservation gives back the calls not made, and calls beyond it

@@ -587,6 +587,14 @@ public final class XeroClient implements AccountingClient {
         throw HttpFailures.classify(API, operation, response);
     }
 
+    /** Checks the room with {@link XeroCallLimits#requireRoom}; a client without call limits checks nothing. */
+    @Override
+    public void requireCallsAvailable(int calls) {
+        if (callLimits != null) {
+            callLimits.requireRoom(tenantId, calls);
+        }
+    }
+
     /** Reserves the calls from {@link XeroCallLimits#reserve}; a client without call limits reserves nothing. */
     @Override
     public CallReservation reserveCalls(int calls) {
