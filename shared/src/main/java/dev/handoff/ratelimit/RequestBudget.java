@@ -29,7 +29,7 @@ public class RequestBudget {
      * limit, ten elevenths with 10 and thirty thirty-firsts with 30, at the cost of one Query that reads up to
      * this many small items per spend.
      */
-    static final int ROLLING_SLICES = 30;
+    public static final int ROLLING_SLICES = 30;
 
     /** Shortest window that {@link #spendRolling} accepts, so that each slice lasts at least a millisecond. */
     public static final Duration MIN_ROLLING_WINDOW = Duration.ofMillis(ROLLING_SLICES);

@@ -2,6 +2,7 @@ package dev.handoff.local.bench;
 
 import dev.handoff.accounting.xero.XeroCallLimits;
 import dev.handoff.config.HubSpotSettings;
+import dev.handoff.ratelimit.RequestBudget;
 import dev.handoff.local.bench.BurstBenchmark.TenantResult;
 import dev.handoff.local.bench.ColdStartBenchmark.FunctionColdStart;
 import dev.handoff.local.bench.PipelineBenchmark.CallCounts;
@@ -91,14 +92,18 @@ final class BenchReport {
                 + "with the time scale %s: a Xero minute lasted %s s here. Rates below are per Xero minute. "
                 + "Handoff's own Xero budget (%d calls a minute, %d at once and %d a day per tenant) counted on the same "
                 + "clock, because the benchmark sets XERO_LIMIT_TIME_SCALE to the same scale. The budget caps calls "
-                + "at %d%% of Xero's minute limit and deals at %d/N per Xero minute. Each stack ran %d pollers per queue, "
+                + "at %d%% of Xero's minute limit in any rolling minute, and at about %d%% for a busy tenant, because it "
+                + "counts the minute in %d slices and a full burst waits one slice longer than the minute. It caps deals "
+                + "at %d/N per Xero minute. Each stack ran %d pollers per queue, "
                 + "each with its own handler instance, as Lambda reads up to five batches of a queue at once, and a "
                 + "HubSpot budget of %d requests per 10 s, the default %d sped up by the same time scale.",
                 burst.deals(), XeroRateLimiter.CALLS_PER_MINUTE, XeroRateLimiter.CONCURRENT_CALLS, XeroRateLimiter.CALLS_PER_DAY,
                 number(burst.timeScale()), number(windowSeconds), XeroCallLimits.TENANT_MINUTE_BUDGET,
                 XeroCallLimits.TENANT_CONCURRENCY_BUDGET, XeroCallLimits.TENANT_CALLS_PER_DAY,
                 Math.round(100.0 * XeroCallLimits.TENANT_MINUTE_BUDGET / XeroRateLimiter.CALLS_PER_MINUTE),
-                XeroCallLimits.TENANT_MINUTE_BUDGET, BurstBenchmark.POLLERS_PER_QUEUE, burst.hubSpotBudget(),
+                Math.round(100.0 * XeroCallLimits.TENANT_MINUTE_BUDGET * RequestBudget.ROLLING_SLICES
+                        / (RequestBudget.ROLLING_SLICES + 1) / XeroRateLimiter.CALLS_PER_MINUTE),
+                RequestBudget.ROLLING_SLICES, XeroCallLimits.TENANT_MINUTE_BUDGET, BurstBenchmark.POLLERS_PER_QUEUE, burst.hubSpotBudget(),
                 HubSpotSettings.DEFAULT_REQUEST_BUDGET));
         if (!burst.completedInTime()) {
             line("");
@@ -136,7 +141,8 @@ final class BenchReport {
         line("One handoff at a time, on handlers that a warm-up handoff has already used, so "
                 + "once-per-instance reads such as Xero's tax rates (one more accounting call) are not counted. Calls are "
                 + "the requests the simulators served. The simulators enforced no rate limits here, and Handoff's own "
-                + "Xero budget counted on the burst's clock.");
+                + "Xero budget counted on a clock sped up " + number(BenchCommand.PIPELINE_BUDGET_TIME_SCALE)
+                + " times, so it never delayed these handoffs.");
         line("");
         line("| Step | CRM calls | Accounting calls | Accounting minimum |");
         line("| --- | ---: | ---: | ---: |");
