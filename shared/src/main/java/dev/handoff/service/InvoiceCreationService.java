@@ -239,7 +239,7 @@ public final class InvoiceCreationService {
      * the invoiced handoff on hold for a tax review that shows both figures, because no rounding line is ever added
      * silently. The figures go to the ledger and the CRM deal, not to the logs.
      *
-     * @return the handoff, BLOCKED if the figures differ
+     * @return the handoff, IN_REVIEW if the figures differ
      */
     private Handoff reconcile(Handoff invoiced, InvoiceRequest request, AccountingInvoice invoice) {
         BigDecimal expectedTotal = InvoiceDrafter.expectedTotal(request, vatRates);

@@ -22,6 +22,7 @@ final class BenchDeals {
     private static final long FIRST_DEAL_ID = 49_000_000_000L;
     private static final long FIRST_COMPANY_ID = 72_000_000L;
     private static final long FIRST_LINE_ITEM_ID = 92_000_000L;
+    private static final long FIRST_CONTACT_ID = 82_000_000L;
     private static final long FIRST_EVENT_ID = 6_000_000_000L;
 
     private final HubSpotSimulator hubspot;
@@ -60,6 +61,12 @@ final class BenchDeals {
     private String seedDeal(int number, String companyId) {
         String dealId = Long.toString(FIRST_DEAL_ID + number);
         String lineItemId = Long.toString(FIRST_LINE_ITEM_ID + number);
+        String contactId = Long.toString(FIRST_CONTACT_ID + number);
+        String suffix = String.format("%05d", number);
+        hubspot.putContact(contactId, Map.of(
+                "firstname", "Bench",
+                "lastname", "Buyer " + suffix,
+                "email", "buyer-" + suffix + "@bench-customer.test"));
         hubspot.putLineItem(lineItemId, Map.of(
                 "name", "Bookkeeping retainer",
                 "quantity", "3",
@@ -72,7 +79,7 @@ final class BenchDeals {
         deal.put("closedate", "2026-03-02T10:00:00Z");
         deal.put("amount", "3600.00");
         deal.put("deal_currency_code", "ZAR");
-        hubspot.putDeal(dealId, deal, List.of(companyId), List.of(), List.of(lineItemId));
+        hubspot.putDeal(dealId, deal, List.of(companyId), List.of(contactId), List.of(lineItemId));
         return dealId;
     }
 

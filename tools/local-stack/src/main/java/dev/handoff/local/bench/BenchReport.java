@@ -138,7 +138,9 @@ final class BenchReport {
     private void callsPerHandoff(PipelineBenchmark.Result pipeline) {
         line("## Calls per handoff");
         line("");
-        line("One handoff at a time, on handlers that a warm-up handoff has already used, so "
+        line("Each benchmark deal has one company, one contact and one line item without a catalogue product, so "
+                + "the CRM reads are the deal, one batch read each of companies, contacts and line items, and no "
+                + "product read. One handoff at a time, on handlers that a warm-up handoff has already used, so "
                 + "once-per-instance reads such as Xero's tax rates (one more accounting call) are not counted. Calls are "
                 + "the requests the simulators served. The simulators enforced no rate limits here, and Handoff's own "
                 + "Xero budget counted on a clock sped up " + number(BenchCommand.PIPELINE_BUDGET_TIME_SCALE)
@@ -249,8 +251,9 @@ final class BenchReport {
         line("## AWS requests and cost per handoff");
         line("");
         line("Counted over the " + pipeline.warmHandoffs() + " warm handoffs, won to paid, with every SDK client in the "
-                + "JVM counted by an execution interceptor. Prices are af-south-1 list prices for arm64 without free tiers, "
-                + "in US dollars; see the notes below for which are assumptions.");
+                + "JVM counted by an execution interceptor. Prices are list prices for arm64 without free tiers, in US "
+                + "dollars: af-south-1 for Lambda duration and, as assumptions, US East for the rest (see the notes "
+                + "below).");
         line("");
         line("| Item | Per handoff | Unit price (USD) | Per 1,000 handoffs (USD) |");
         line("| --- | ---: | ---: | ---: |");
