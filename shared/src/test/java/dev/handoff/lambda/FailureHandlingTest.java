@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The failure policy of {@link SqsBatch} with {@link FailureHandling}, on the real ledger (dynalite) and a real
@@ -96,6 +97,27 @@ class FailureHandlingTest {
         assertThat(resent).hasSize(1);
         assertThat(attemptOf(resent.get(0))).isEqualTo("2");
         assertThat(metrics.total("ThrottledDelays")).isEqualTo(1);
+    }
+
+    // A throttle's delay holds the message back instead of returning it at once. RetryPolicyTest checks that
+    // Xero's Retry-After of 37 s becomes 37 to 44 s; a short delay keeps this test from leaving a message behind.
+    @Test
+    void throttleDelayHoldsMessageBack() {
+        SQSBatchResponse response = process(record("m-throttled-delay", 1), message -> {
+            throw new ThrottledException("Xero create invoice failed with HTTP 429", Duration.ofSeconds(2));
+        });
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(EngineTestData.receiveAndDeleteAll(sqs, queueUrl)).isEmpty();
+        String delayed = sqs.getQueueAttributes(request -> request.queueUrl(queueUrl)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+        assertThat(delayed).isEqualTo("1");
+
+        List<Message> resent = sqs.receiveMessage(request -> request.queueUrl(queueUrl).waitTimeSeconds(5)
+                .messageAttributeNames("All")).messages();
+        assertThat(resent).hasSize(1);
+        sqs.deleteMessage(request -> request.queueUrl(queueUrl).receiptHandle(resent.get(0).receiptHandle()));
     }
 
     @Test
