@@ -10,6 +10,9 @@ import dev.handoff.local.scenario.DemoScenarios;
 import dev.handoff.simulator.hubspot.WebhookSender;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -40,8 +43,8 @@ public final class HandoffCli {
         String command = arguments.isEmpty() ? "help" : arguments.remove(0);
         int exitCode = switch (command) {
             case "demo" -> demo(arguments, results);
-            case "serve" -> serve(arguments, results);
-            case "send-webhook" -> sendWebhook(arguments, results);
+            case "serve" -> serve(arguments, results, System.err);
+            case "send-webhook" -> sendWebhook(arguments, RepositoryRoot.find(), results, System.err);
             case "setup" -> SetupCommand.run(arguments, System.getenv(), results, System.err);
             case "bench" -> dev.handoff.local.bench.BenchCommand.run(arguments, results, System.err);
             case "connect" -> XeroConnectCommand.main(arguments, results);
@@ -115,21 +118,26 @@ public final class HandoffCli {
         return DemoScenarios.all().stream().map(DemoScenario::name).toList();
     }
 
-    private static int serve(List<String> arguments, PrintStream out) throws InterruptedException, IOException {
+    /** Runs the local stack until the JVM stops; returns 1 at once when the API port is in use. */
+    static int serve(List<String> arguments, PrintStream out, PrintStream err) throws InterruptedException, IOException {
         int port = LocalSettings.DEFAULT_API_PORT;
         if (arguments.size() == 2 && arguments.get(0).equals("--port")) {
             port = parsePort(arguments.get(1));
         } else if (!arguments.isEmpty()) {
-            System.err.println("handoff serve: unknown option " + arguments.get(0) + "; use --port N");
+            err.println("handoff serve: unknown option " + arguments.get(0) + "; use --port N");
             return 2;
         }
         if (port < 0) {
             return 2;
         }
+        Optional<LocalHandoff> started = start(port, err);
+        if (started.isEmpty()) {
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (LocalHandoff local = LocalHandoff.start(port, LOCAL_RETRY_DELAY, "PAID")) {
+        try (LocalHandoff local = started.get()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "handoff-serve-stop"));
-            // ./handoff ops in another terminal reads the engines' endpoints from this file. Ctrl-C ends the JVM
+            // ./handoff ops, reviews and send-webhook in another terminal read the endpoints from this file. Ctrl-C ends the JVM
             // before this method returns, so a shutdown hook deletes the file.
             Path root = RepositoryRoot.find();
             LocalStackState.of(local).write(root);
@@ -152,23 +160,60 @@ public final class HandoffCli {
         return 0;
     }
 
-    /** Signs the sample HubSpot event with the current time and the test-only secret, and posts it. */
-    private static int sendWebhook(List<String> arguments, PrintStream results) throws IOException, InterruptedException {
-        URI url = URI.create("http://127.0.0.1:" + LocalSettings.DEFAULT_API_PORT + LocalSettings.HUBSPOT_WEBHOOK_PATH);
+    /**
+     * Starts the local stack on {@code port}, or returns empty after reporting that the port is in use. A failed
+     * start has already stopped what it started (dynalite, ElasticMQ, the simulators).
+     */
+    private static Optional<LocalHandoff> start(int port, PrintStream err) {
+        try {
+            return Optional.of(LocalHandoff.start(port, LOCAL_RETRY_DELAY, "PAID"));
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof BindException)) {
+                throw e;
+            }
+            err.println("handoff serve: port " + port + " on 127.0.0.1 is in use, so the API could not start; stop the"
+                    + " program that uses it, or pass --port N with a free port");
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Signs the sample HubSpot event with the current time and the test-only secret, and posts it to {@code --url},
+     * else to the running {@code ./handoff serve} that {@code root}'s local-stack.json names, else to port 3000.
+     */
+    static int sendWebhook(List<String> arguments, Path root, PrintStream results, PrintStream err)
+            throws IOException, InterruptedException {
+        Optional<URI> option = Optional.empty();
         if (arguments.size() == 2 && arguments.get(0).equals("--url")) {
-            url = URI.create(arguments.get(1));
+            option = Optional.of(URI.create(arguments.get(1)));
         } else if (!arguments.isEmpty()) {
-            System.err.println("handoff send-webhook: unknown option " + arguments.get(0) + "; use --url URL");
+            err.println("handoff send-webhook: unknown option " + arguments.get(0) + "; use --url URL");
             return 2;
+        }
+        URI url;
+        if (option.isPresent()) {
+            url = option.get();
+        } else {
+            try {
+                url = LocalStackState.runningApiUrl(root).resolve(LocalSettings.HUBSPOT_WEBHOOK_PATH);
+            } catch (IOException e) {
+                err.println("handoff send-webhook: " + e.getMessage());
+                return 1;
+            }
         }
         if (!"127.0.0.1".equals(url.getHost()) && !"localhost".equals(url.getHost())) {
-            System.err.println("handoff send-webhook: " + url + " is not on this machine; it only sends to 127.0.0.1");
+            err.println("handoff send-webhook: " + url + " is not on this machine; it only sends to 127.0.0.1");
             return 2;
         }
-        Path root = RepositoryRoot.find();
         byte[] body = DemoStory.sampleHubSpotBody(root);
-        HttpResponse<String> response = new WebhookSender(LocalSettings.HUBSPOT_CLIENT_SECRET, Clock.systemUTC())
-                .send(url, url.toString(), body);
+        HttpResponse<String> response;
+        try {
+            response = new WebhookSender(LocalSettings.HUBSPOT_CLIENT_SECRET, Clock.systemUTC()).send(url, url.toString(), body);
+        } catch (ConnectException e) {
+            err.println("handoff send-webhook: nothing answers at " + url + "; start ./handoff serve, or pass --url with"
+                    + " the webhook URL that ./handoff serve printed");
+            return 1;
+        }
         results.println(response.statusCode() + " " + response.body());
         return response.statusCode() == 200 ? 0 : 1;
     }

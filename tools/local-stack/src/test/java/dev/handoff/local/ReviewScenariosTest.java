@@ -130,6 +130,23 @@ class ReviewScenariosTest {
     }
 
     @Test
+    void cliDefaultsToRunningStackAndSystemUser() throws Exception {
+        String dealId = "48000000526";
+        String reviewId = holdForTaxReview(dealId, "Swartberg Olives (Pty) Ltd", "zero_rated");
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        // No --api, no HANDOFF_API_URL and no USER: the command must find the stack and the reviewer itself.
+        ReviewsCommand cli = new ReviewsCommand(Map.of(), local::apiBaseUrl,
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(errors, true, StandardCharsets.UTF_8));
+
+        int approveExit = cli.run(List.of("approve", reviewId, "--reason", "zero-rated supply confirmed"));
+        local.awaitQuiescence(QUIESCENCE_TIMEOUT);
+
+        assertThat(approveExit).as(errors.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(api.show(reviewId).body().path("review").path("decidedBy").asText())
+                .isEqualTo("local:" + System.getProperty("user.name"));
+    }
+
+    @Test
     void cliDecisionWithoutReasonIsUsageError() throws Exception {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int exit = new ReviewsCommand(Map.of(), new PrintStream(new ByteArrayOutputStream()),

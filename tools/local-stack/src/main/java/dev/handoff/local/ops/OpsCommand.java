@@ -8,6 +8,7 @@ import dev.handoff.ledger.TenantPark;
 import dev.handoff.ledger.TimelineEvent;
 import dev.handoff.local.CliOptions;
 import dev.handoff.local.LocalSettings;
+import dev.handoff.local.SystemUser;
 import dev.handoff.local.engines.AwsClients;
 import dev.handoff.local.engines.RepositoryRoot;
 import dev.handoff.local.engines.SamTemplate;
@@ -45,10 +46,23 @@ public final class OpsCommand {
     /** A HubSpot record or portal id: a positive decimal number that fits in a long. */
     private static final Pattern HUBSPOT_ID = Pattern.compile("[1-9][0-9]{0,18}");
 
+    /** One parsed command, checked for usage errors before any stack is reached. */
+    @FunctionalInterface
+    private interface Request {
+        int run(Operations operations);
+    }
+
+    private final Map<String, String> environment;
     private final PrintStream out;
     private final PrintStream err;
 
     public OpsCommand(PrintStream out, PrintStream err) {
+        this(System.getenv(), out, err);
+    }
+
+    /** Creates the command with {@code environment} in place of the process environment, for AWS_REGION. */
+    OpsCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
+        this.environment = environment;
         this.out = out;
         this.err = err;
     }
@@ -72,7 +86,8 @@ public final class OpsCommand {
                 err.println(USAGE);
                 return 2;
             }
-            return dispatch(operations, args, portal);
+            Optional<Request> request = parse(args, portal);
+            return request.isEmpty() ? 2 : request.get().run(operations);
         } catch (IllegalArgumentException e) {
             err.println("handoff ops: " + e.getMessage());
             return 2;
@@ -82,7 +97,7 @@ public final class OpsCommand {
     private int parseAndRun(List<String> args) {
         Optional<String> stack = CliOptions.take(args, "--stack");
         Optional<String> table = CliOptions.take(args, "--table");
-        Optional<String> region = CliOptions.take(args, "--region");
+        Optional<String> regionOption = CliOptions.take(args, "--region");
         String portal = CliOptions.take(args, "--portal").orElse(stack.isPresent() ? null : LocalSettings.PORTAL_ID);
         String tenant = CliOptions.take(args, "--tenant").orElse(stack.isPresent() ? "unknown" : LocalSettings.TENANT_ID);
         if (args.isEmpty()) {
@@ -93,17 +108,27 @@ public final class OpsCommand {
             err.println("handoff ops: --stack and --table go together; the table is the stack output LedgerTableName");
             return 2;
         }
-        Operations operations;
+        Optional<Request> request = parse(args, portal);
+        if (request.isEmpty()) {
+            return 2;
+        }
+        // Without a region the AWS SDK would fall back to the EC2 instance metadata service, which is slow to
+        // time out and ends in a stack trace off EC2, so a deployed stack needs a region before any client exists.
+        Optional<String> region = regionOption.or(() -> environmentValue("AWS_REGION"))
+                .or(() -> environmentValue("AWS_DEFAULT_REGION"));
+        if (stack.isPresent() && region.isEmpty()) {
+            err.println("handoff ops: no AWS region is set for stack " + stack.get() + "; pass --region REGION, for"
+                    + " example --region eu-west-1, or set the AWS_REGION environment variable");
+            return 2;
+        }
         try {
-            operations = stack.isPresent()
+            Operations operations = stack.isPresent()
                     ? DeployedOps.of(RepositoryRoot.template(), stack.get(), table.get(), region, tenant, actor())
                     : local();
+            return request.get().run(operations);
         } catch (IOException e) {
             err.println("handoff ops: " + e.getMessage());
             return 1;
-        }
-        try {
-            return dispatch(operations, args, portal);
         } catch (SdkClientException e) {
             err.println("handoff ops: cannot reach " + (stack.isPresent() ? "AWS" : "the local stack") + ": "
                     + e.getMessage() + (stack.isPresent() ? "; check the credentials and the region"
@@ -112,22 +137,54 @@ public final class OpsCommand {
         }
     }
 
-    private int dispatch(Operations operations, List<String> args, String portal) {
+    private Optional<String> environmentValue(String name) {
+        return Optional.ofNullable(environment.get(name)).filter(value -> !value.isBlank());
+    }
+
+    /**
+     * Parses the command and its arguments into a request, or returns empty after printing the usage for an
+     * unknown command.
+     *
+     * @throws IllegalArgumentException for any other usage error, such as a leftover argument or an invalid deal id
+     */
+    private Optional<Request> parse(List<String> args, String portal) {
         String command = args.remove(0);
-        return switch (command) {
-            case "timeline" -> timeline(operations, key(single(args, "timeline DEAL"), portal));
-            case "exceptions" -> exceptions(operations, args);
-            case "dlq" -> dlq(operations, args, portal);
-            case "replay" -> replay(operations, key(single(args, "replay DEAL"), portal));
-            case "unpark" -> unpark(operations, single(args, "unpark SCOPE"));
-            case "actions" -> actions(operations);
-            case "check" -> check(operations);
+        switch (command) {
+            case "timeline" -> {
+                HandoffKey key = key(single(args, "timeline DEAL"), portal);
+                return Optional.of(operations -> timeline(operations, key));
+            }
+            case "exceptions" -> {
+                if (!args.equals(List.of("list"))) {
+                    throw new IllegalArgumentException("use: exceptions list");
+                }
+                return Optional.of(this::exceptions);
+            }
+            case "dlq" -> {
+                return Optional.of(dlq(args, portal));
+            }
+            case "replay" -> {
+                HandoffKey key = key(single(args, "replay DEAL"), portal);
+                return Optional.of(operations -> replay(operations, key));
+            }
+            case "unpark" -> {
+                String scope = single(args, "unpark SCOPE");
+                return Optional.of(operations -> unpark(operations, scope));
+            }
+            case "actions" -> {
+                none(args, "actions");
+                return Optional.of(this::actions);
+            }
+            case "check" -> {
+                none(args, "check");
+                return Optional.of(this::check);
+            }
             default -> {
                 err.println("handoff ops: unknown command " + command);
                 err.println(USAGE);
-                yield 2;
+                return Optional.empty();
             }
-        };
+        }
     }
 
     private int timeline(Operations operations, HandoffKey key) {
@@ -144,10 +201,7 @@ public final class OpsCommand {
         return 0;
     }
 
-    private int exceptions(Operations operations, List<String> args) {
-        if (!args.equals(List.of("list"))) {
-            throw new IllegalArgumentException("use: exceptions list");
-        }
+    private int exceptions(Operations operations) {
         List<Handoff> exceptions = operations.exceptions();
         out.println("Handoffs needing a person: " + exceptions.size());
         for (Handoff handoff : exceptions) {
@@ -165,21 +219,14 @@ public final class OpsCommand {
         return 0;
     }
 
-    private int dlq(Operations operations, List<String> args, String portal) {
+    private Request dlq(List<String> args, String portal) {
         if (args.isEmpty()) {
             throw new IllegalArgumentException("use: dlq list | dlq redrive [--queue Q | --deal DEAL]");
         }
         String action = args.remove(0);
-        if (action.equals("list") && args.isEmpty()) {
-            Map<String, Integer> depths = operations.deadLetterDepths();
-            depths.forEach((queue, depth) -> out.println(queue + " dead-letter queue: " + depth + " message(s)"));
-            for (DeadLetterMessage message : operations.deadLetters()) {
-                out.println("  " + message.queue() + "  " + message.messageId() + "  handoff "
-                        + (message.handoffKey() == null ? "-" : message.handoffKey()) + "  "
-                        + message.failure().map(failure -> failure.failureClass() + ": " + failure.reason())
-                                .orElse("no reason in the ledger"));
-            }
-            return 0;
+        if (action.equals("list")) {
+            none(args, "dlq list");
+            return this::dlqList;
         }
         if (action.equals("redrive")) {
             Optional<String> deal = CliOptions.take(args, "--deal");
@@ -189,20 +236,38 @@ public final class OpsCommand {
             }
             if (deal.isPresent()) {
                 HandoffKey key = key(deal.get(), portal);
-                int moved = operations.redriveDeal(key);
-                if (moved == 0) {
-                    // A script that redrives a deal after a fix must notice that nothing was there to move.
-                    err.println("handoff ops: no dead-letter message of " + key + " was found; run dlq list to see "
-                            + "which deals have one");
-                    return 1;
-                }
-                out.println("Moved " + moved + " message(s) of " + key + " back to their queues");
-                return 0;
+                return operations -> redriveDeal(operations, key);
             }
-            operations.redrive(queue).forEach((name, moved) -> out.println(name + ": moved " + moved + " message(s) back"));
-            return 0;
+            return operations -> {
+                operations.redrive(queue).forEach((name, moved) -> out.println(name + ": moved " + moved + " message(s) back"));
+                return 0;
+            };
         }
         throw new IllegalArgumentException("use: dlq list | dlq redrive [--queue Q | --deal DEAL]");
+    }
+
+    private int dlqList(Operations operations) {
+        Map<String, Integer> depths = operations.deadLetterDepths();
+        depths.forEach((queue, depth) -> out.println(queue + " dead-letter queue: " + depth + " message(s)"));
+        for (DeadLetterMessage message : operations.deadLetters()) {
+            out.println("  " + message.queue() + "  " + message.messageId() + "  handoff "
+                    + (message.handoffKey() == null ? "-" : message.handoffKey()) + "  "
+                    + message.failure().map(failure -> failure.failureClass() + ": " + failure.reason())
+                            .orElse("no reason in the ledger"));
+        }
+        return 0;
+    }
+
+    private int redriveDeal(Operations operations, HandoffKey key) {
+        int moved = operations.redriveDeal(key);
+        if (moved == 0) {
+            // A script that redrives a deal after a fix must notice that nothing was there to move.
+            err.println("handoff ops: no dead-letter message of " + key + " was found; run dlq list to see "
+                    + "which deals have one");
+            return 1;
+        }
+        out.println("Moved " + moved + " message(s) of " + key + " back to their queues");
+        return 0;
     }
 
     private int replay(Operations operations, HandoffKey key) {
@@ -291,9 +356,16 @@ public final class OpsCommand {
         return args.get(0);
     }
 
+    /** Rejects any argument left after the command's own, such as an unknown option. */
+    private static void none(List<String> args, String usage) {
+        if (!args.isEmpty()) {
+            String kind = args.get(0).startsWith("--") ? "unknown option " : "unexpected argument ";
+            throw new IllegalArgumentException(kind + args.get(0) + "; use: " + usage);
+        }
+    }
+
     /** Returns the operator to record in the ledger: the operating-system user. */
     private static String actor() {
-        String user = System.getProperty("user.name");
-        return user == null || user.isBlank() ? "unknown-operator" : user;
+        return SystemUser.name().orElse("unknown-operator");
     }
 }

@@ -3,7 +3,10 @@ package dev.handoff.local.reviews;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.handoff.local.CliOptions;
-import dev.handoff.local.LocalSettings;
+import dev.handoff.local.SystemUser;
+import dev.handoff.local.engines.RepositoryRoot;
+import dev.handoff.local.ops.LocalStackState;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
@@ -16,7 +19,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
  * {@code ./handoff reviews list|show|approve|reject}: lists and decides review items through the ops routes.
  *
  * <p>The API is {@code --api URL}, else the {@code HANDOFF_API_URL} environment variable, else the local stack
- * of {@code ./handoff serve} on http://127.0.0.1:3000. A local URL is called unsigned, and the decision records
+ * of a running {@code ./handoff serve}, as its {@code local-stack.json} names it, else http://127.0.0.1:3000. A local URL is called unsigned, and the decision records
  * {@code local:<reviewer>} ({@code --reviewer}, default the operating system user). Any other URL is a deployed
  * stack's {@code OpsApiUrl} output: requests are signed with AWS Signature Version 4 using the default AWS
  * credential chain, and the stack records the caller's IAM ARN as the reviewer.
@@ -28,12 +31,26 @@ public final class ReviewsCommand {
             + " [--older-than-hours N] | show ID | approve ID --reason TEXT | reject ID --reason TEXT;"
             + " options: [--api URL] [--region REGION] [--reviewer NAME] [--json]";
 
+    /** Source of the local stack's API base URL, which may fail to read the running stack's state file. */
+    @FunctionalInterface
+    public interface LocalApiUrl {
+        URI find() throws IOException;
+    }
+
     private final Map<String, String> environment;
+    private final LocalApiUrl localApiUrl;
     private final PrintStream out;
     private final PrintStream err;
 
+    /** Creates the command; without {@code --api} it calls the running {@code ./handoff serve} of this repository. */
     public ReviewsCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
+        this(environment, () -> LocalStackState.runningApiUrl(RepositoryRoot.find()), out, err);
+    }
+
+    /** Creates the command with {@code localApiUrl} as the API used when neither --api nor HANDOFF_API_URL is set. */
+    public ReviewsCommand(Map<String, String> environment, LocalApiUrl localApiUrl, PrintStream out, PrintStream err) {
         this.environment = environment;
+        this.localApiUrl = localApiUrl;
         this.out = out;
         this.err = err;
     }
@@ -64,12 +81,23 @@ public final class ReviewsCommand {
             return 2;
         }
 
-        URI apiUrl = URI.create(api.or(() -> Optional.ofNullable(environment.get("HANDOFF_API_URL")).filter(url -> !url.isBlank()))
-                .orElse("http://127.0.0.1:" + LocalSettings.DEFAULT_API_PORT));
+        Optional<String> configuredApi = api.or(() -> Optional.ofNullable(environment.get("HANDOFF_API_URL"))
+                .filter(url -> !url.isBlank()));
+        URI apiUrl;
+        if (configuredApi.isPresent()) {
+            apiUrl = URI.create(configuredApi.get());
+        } else {
+            try {
+                apiUrl = localApiUrl.find();
+            } catch (IOException e) {
+                err.println("handoff reviews: " + e.getMessage());
+                return 1;
+            }
+        }
         ReviewsApi client = new ReviewsApi(apiUrl, isLocal(apiUrl) ? Optional.empty()
                 : Optional.of(new SigV4Signer(DefaultCredentialsProvider.builder().build(),
                         region.orElseGet(() -> SigV4Signer.regionOf(apiUrl)))));
-        String name = reviewer.orElse(environment.getOrDefault("USER", "unknown"));
+        String name = reviewer.or(SystemUser::name).orElse("unknown");
 
         ReviewsApi.Reply reply;
         switch (action) {

@@ -180,6 +180,9 @@ class OpsCommandTest {
         assertThat(run("replay", "0").exitCode()).isEqualTo(2);
         assertThat(run("timeline", "hubspot:9999999:abc").exitCode()).isEqualTo(2);
         assertThat(run("dlq", "redrive", "--deal", "abc").exitCode()).isEqualTo(2);
+        assertThat(run("check", "--bogus").exitCode()).isEqualTo(2);
+        assertThat(run("actions", "extra").exitCode()).isEqualTo(2);
+        assertThat(run("dlq", "list", "extra").exitCode()).isEqualTo(2);
     }
 
     @Test
