@@ -24,6 +24,8 @@ public final class BenchCommand {
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
     /** Time scale of Handoff's own Xero budget in the one-at-a-time runs: a Xero minute lasts 60 ms. */
     static final double PIPELINE_BUDGET_TIME_SCALE = 1000;
+    /** HubSpot requests per 10 s that Handoff allows itself in the one-at-a-time runs. */
+    static final int PIPELINE_HUBSPOT_BUDGET = 1000;
     /** Options that take a value; {@code --quick} is the only one without. */
     private static final Set<String> VALUE_OPTIONS = Set.of("--deals", "--warm", "--cold-rounds", "--time-scale", "--output");
 
@@ -45,10 +47,13 @@ public final class BenchCommand {
         long started = System.nanoTime();
         PipelineBenchmark.Result pipeline;
         List<ColdStartBenchmark.FunctionColdStart> coldStarts;
-        // The pipeline's Xero simulator has no limits, but Handoff's own budget does. Thirty handoffs one after
-        // another make more calls than a scaled Xero minute allows, so the budget runs on the fastest clock the
-        // setting accepts and never delays them, as the calls and cost per handoff assume.
-        Map<String, String> environment = Map.of("XERO_LIMIT_TIME_SCALE", Double.toString(PIPELINE_BUDGET_TIME_SCALE));
+        // The pipeline's simulators have no limits, but Handoff's own budgets do. Thirty handoffs one after another
+        // make more calls than a scaled Xero minute or 80 HubSpot requests per 10 s allow, so the Xero budget runs
+        // on the fastest clock the setting accepts and the HubSpot budget is its highest accepted value. Neither
+        // delays these handoffs, as the calls, latency and cost per handoff assume.
+        Map<String, String> environment = Map.of(
+                "XERO_LIMIT_TIME_SCALE", Double.toString(PIPELINE_BUDGET_TIME_SCALE),
+                "HUBSPOT_REQUEST_BUDGET", Integer.toString(PIPELINE_HUBSPOT_BUDGET));
         try (LocalHandoff local = LocalHandoff.start(0, RETRY_DELAY, "PAID", environment)) {
             BenchDeals deals = new BenchDeals(local.hubspot());
             pipeline = new PipelineBenchmark(settings, progress).run(local, deals);

@@ -144,7 +144,8 @@ final class BenchReport {
                 + "once-per-instance reads such as Xero's tax rates (one more accounting call) are not counted. Calls are "
                 + "the requests the simulators served. The simulators enforced no rate limits here, and Handoff's own "
                 + "Xero budget counted on a clock sped up " + number(BenchCommand.PIPELINE_BUDGET_TIME_SCALE)
-                + " times, so it never delayed these handoffs.");
+                + " times and its HubSpot budget allowed " + BenchCommand.PIPELINE_HUBSPOT_BUDGET
+                + " requests per 10 s, so neither delayed these handoffs.");
         line("");
         line("| Step | CRM calls | Accounting calls | Accounting minimum |");
         line("| --- | ---: | ---: | ---: |");
