@@ -100,7 +100,7 @@ public class RequestBudget {
     }
 
     /**
-     * The slice of a rolling window that holds a moment.
+     * The slice of a rolling window that contains a moment.
      *
      * @param start the slice's start, epoch milliseconds
      * @param millis the slice's length, a {@value #ROLLING_SLICES}th of the window

@@ -99,7 +99,7 @@ class FailureHandlingTest {
         assertThat(metrics.total("ThrottledDelays")).isEqualTo(1);
     }
 
-    // A throttle's delay holds the message back instead of returning it at once. RetryPolicyTest checks that
+    // A throttle's delay keeps the message invisible instead of returning it at once. RetryPolicyTest checks that
     // Xero's Retry-After of 37 s becomes 37 to 44 s; a short delay keeps this test from leaving a message behind.
     @Test
     void throttleDelayHoldsMessageBack() {

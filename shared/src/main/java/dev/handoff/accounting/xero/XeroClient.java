@@ -165,7 +165,7 @@ public final class XeroClient implements AccountingClient {
      * (https://developer.xero.com/documentation/api/accounting/contacts). A maintainer of Xero's Ruby SDK
      * suggested {@code EmailAddress=="..." OR EmailAddress=="..."} as a where filter
      * (https://github.com/XeroAPI/xero-ruby/issues/267). NOTE: the Contacts reference names only AND for
-     * joining where expressions, so the OR form rests on that answer.
+     * joining where expressions, so the OR form rests on that suggestion.
      *
      * @throws IllegalArgumentException if the contact number is not 1 to 50 characters from A-Z, a-z, 0-9,
      *     ':', '_' and '-'

@@ -65,7 +65,7 @@ class XeroClientContractTest {
     void start() {
         xero = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         xero.start();
-        // A generous timeout, so a loaded CI machine does not turn a stubbed answer into a timeout.
+        // A generous timeout, so a loaded CI machine does not turn a stubbed response into a timeout.
         client = clientWithTimeout(Duration.ofSeconds(10));
     }
 

@@ -137,8 +137,8 @@ public final class HandoffCli {
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalHandoff local = started.get()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "handoff-serve-stop"));
-            // ./handoff ops, reviews and send-webhook in another terminal read the endpoints from this file. Ctrl-C ends the JVM
-            // before this method returns, so a shutdown hook deletes the file.
+            // ./handoff ops, reviews and send-webhook in another terminal read the endpoints from this file. Ctrl-C
+            // ends the JVM before this method returns, so a shutdown hook deletes the file.
             Path root = RepositoryRoot.find();
             LocalStackState.of(local).write(root);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> LocalStackState.delete(root), "handoff-serve-state"));

@@ -48,8 +48,8 @@ public final class BenchCommand {
         PipelineBenchmark.Result pipeline;
         List<ColdStartBenchmark.FunctionColdStart> coldStarts;
         // The pipeline's simulators have no limits, but Handoff's own budgets do. Thirty handoffs one after another
-        // make more calls than a scaled Xero minute or 80 HubSpot requests per 10 s allow, so the Xero budget runs
-        // on the fastest clock the setting accepts and the HubSpot budget is its highest accepted value. Neither
+        // make more calls than a scaled Xero minute or 80 HubSpot requests per 10 s allow. So the Xero budget runs
+        // on the fastest clock the setting accepts, and the HubSpot budget is its highest accepted value. Neither
         // delays these handoffs, as the calls, latency and cost per handoff assume.
         Map<String, String> environment = Map.of(
                 "XERO_LIMIT_TIME_SCALE", Double.toString(PIPELINE_BUDGET_TIME_SCALE),

@@ -92,11 +92,11 @@ final class BenchReport {
                 + "with the time scale %s: a Xero minute lasted %s s here. Rates below are per Xero minute. "
                 + "Handoff's own Xero budget (%d calls a minute, %d at once and %d a day per tenant) counted on the same "
                 + "clock, because the benchmark sets XERO_LIMIT_TIME_SCALE to the same scale. The budget caps calls "
-                + "at %d%% of Xero's minute limit in any rolling minute, and at about %d%% for a busy tenant, because it "
-                + "counts the minute in %d slices and a full burst waits one slice longer than the minute. It caps deals "
-                + "at %d/N per Xero minute. Each stack ran %d pollers per queue, "
-                + "each with its own handler instance, as Lambda reads up to five batches of a queue at once, and a "
-                + "HubSpot budget of %d requests per 10 s, the default %d sped up by the same time scale.",
+                + "at %d%% of Xero's minute limit in any rolling minute. A busy tenant gets about %d%%, because the "
+                + "budget counts the minute in %d slices and a full burst waits one slice longer than the minute. The "
+                + "budget caps deals at %d/N per Xero minute. Each stack ran %d pollers per queue, each with its own "
+                + "handler instance, as Lambda reads up to five batches of a queue at once. Each stack's HubSpot "
+                + "budget was %d requests per 10 s, the default %d sped up by the same time scale.",
                 burst.deals(), XeroRateLimiter.CALLS_PER_MINUTE, XeroRateLimiter.CONCURRENT_CALLS, XeroRateLimiter.CALLS_PER_DAY,
                 number(burst.timeScale()), number(windowSeconds), XeroCallLimits.TENANT_MINUTE_BUDGET,
                 XeroCallLimits.TENANT_CONCURRENCY_BUDGET, XeroCallLimits.TENANT_CALLS_PER_DAY,

@@ -19,7 +19,7 @@ record BenchSettings(boolean quick, int burstDeals, double timeScale, int warmHa
     /**
      * Xero time scale of both runs: a Xero minute lasts 12 s. The time between Handoff counting a call and making
      * it does not shrink with the scale, and at scale 10 it was a large enough part of the 6-second window that
-     * the simulator saw a few calls over its limit and answered 429 (1 to 3 in a quick run on two cores).
+     * the simulator saw a few calls over its limit and returned 429 (1 to 3 in a quick run on two cores).
      */
     private static final double TIME_SCALE = 5;
 

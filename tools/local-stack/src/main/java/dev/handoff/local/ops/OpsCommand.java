@@ -118,7 +118,7 @@ public final class OpsCommand {
                 .or(() -> environmentValue("AWS_DEFAULT_REGION"));
         if (stack.isPresent() && region.isEmpty()) {
             err.println("handoff ops: no AWS region is set for stack " + stack.get() + "; pass --region REGION, for"
-                    + " example --region eu-west-1, or set the AWS_REGION environment variable");
+                    + " example --region af-south-1, or set the AWS_REGION environment variable");
             return 2;
         }
         try {

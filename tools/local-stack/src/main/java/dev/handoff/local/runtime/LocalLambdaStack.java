@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * Runs a SAM template's functions locally as Lambda would, in this JVM: dynalite and ElasticMQ stand in for
  * DynamoDB and SQS, {@link ApiGatewayEmulator} for the HTTP API, and {@link SqsEventSourcePoller}s for the
- * event source mappings: one per SQS event unless {@link Builder#pollersPerEventSource} asks for more.
+ * event source mappings: one per SQS event unless {@link Builder#pollersPerEventSource} sets more.
  *
  * <p>Every function's environment is the template's, resolved against the local resources, plus
  * {@code AWS_REGION}, {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SQS} and dummy credentials,
